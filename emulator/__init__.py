@@ -1,0 +1,1 @@
+"""Replays recorded cloud events through the real adapters, offline: ``python -m emulator``."""

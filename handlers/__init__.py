@@ -1,0 +1,1 @@
+"""Thin adapters, one per platform; empty on purpose, so importing one adapter never imports the others."""

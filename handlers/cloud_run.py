@@ -1,0 +1,21 @@
+"""Cloud Run: the shared app under uvicorn, listening on ``$PORT`` (default 8080) on every interface."""
+
+from __future__ import annotations
+
+import os
+
+from handlers.http_app import create_app
+
+app = create_app()
+
+
+def main() -> None:
+    import uvicorn
+
+    host = os.environ.get("HOST", "0.0.0.0")  # noqa: S104 - a container must listen on every interface
+    port = int(os.environ.get("PORT", "8080"))
+    uvicorn.run("handlers.cloud_run:app", host=host, port=port, log_level=os.environ.get("LOG_LEVEL", "info").lower())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,129 @@
+"""The prediction routes, generated from the model registry: adding a model adds its routes and schema."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from fastapi import APIRouter
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+
+from core import prediction
+from core.modelspec import ModelSpec
+from core.registry import model_spec, model_specs
+from handlers.openapi import answer_schema, batch_request_body, error_responses, json_response, query_parameters
+from handlers.responses import JSONBytesResponse, query_lists, read_body
+from handlers.settings import Settings
+
+Endpoint = Callable[[Request], Awaitable[JSONBytesResponse]]
+
+BOOK_MODEL = "diabetes"
+"""The model behind the book's own route, ``GET /predict_data``."""
+
+THREADPOOL_BYTES = 64 * 1024
+"""Batches larger than this are parsed off the event loop, so one big batch does not stall small requests."""
+
+MODEL_OBJECT = {"type": "object", "required": ["name", "version", "features"]}
+
+
+def _predict_data(name: str, settings: Settings) -> Endpoint:
+    async def endpoint(request: Request) -> JSONBytesResponse:
+        return JSONBytesResponse(prediction.predict_query(name, query_lists(request), settings.models_dir))
+
+    return endpoint
+
+
+def _predict(name: str, settings: Settings) -> Endpoint:
+    async def endpoint(request: Request) -> JSONBytesResponse:
+        model_spec(name)
+        body = await read_body(request, settings.max_body_bytes)
+        args = (name, body, request.headers.get("content-type"), settings.max_batch_rows, settings.models_dir)
+        if len(body) > THREADPOOL_BYTES:
+            return JSONBytesResponse(await run_in_threadpool(prediction.predict_batch, *args))
+        return JSONBytesResponse(prediction.predict_batch(*args))
+
+    return endpoint
+
+
+def _describe(name: str, settings: Settings) -> Endpoint:
+    async def endpoint(request: Request) -> JSONBytesResponse:
+        return JSONBytesResponse(prediction.describe_model(name, settings.models_dir))
+
+    return endpoint
+
+
+def _add_model_routes(router: APIRouter, spec: ModelSpec, settings: Settings) -> None:
+    base = f"/models/{spec.name}"
+    errors = error_responses(404, 503)
+    router.add_api_route(
+        base,
+        _describe(spec.name, settings),
+        methods=["GET"],
+        summary=f"Metadata of {spec.name}: feature schema, example row, metrics",
+        response_class=JSONBytesResponse,
+        openapi_extra={"responses": {**json_response(MODEL_OBJECT), **errors}},
+    )
+    router.add_api_route(
+        f"{base}/predict_data",
+        _predict_data(spec.name, settings),
+        methods=["GET"],
+        summary=f"{spec.name}: one row from query parameters (plumber style)",
+        description=spec.description,
+        response_class=JSONBytesResponse,
+        openapi_extra={
+            "parameters": query_parameters(spec),
+            "responses": {**json_response(answer_schema(spec, batch=False)), **error_responses(422, 503)},
+        },
+    )
+    router.add_api_route(
+        f"{base}/predict",
+        _predict(spec.name, settings),
+        methods=["POST"],
+        summary=f"{spec.name}: a batch as JSON rows, JSON columns or CSV",
+        description=spec.description,
+        response_class=JSONBytesResponse,
+        openapi_extra={
+            "requestBody": batch_request_body(spec, settings.max_batch_rows),
+            "responses": {
+                **json_response(answer_schema(spec, batch=True)),
+                **error_responses(400, 413, 415, 422, 503),
+            },
+        },
+    )
+
+
+def build_router(settings: Settings) -> APIRouter:
+    router = APIRouter(tags=["predictions"])
+    book = model_spec(BOOK_MODEL)
+    router.add_api_route(
+        "/predict_data",
+        _predict_data(BOOK_MODEL, settings),
+        methods=["GET"],
+        summary="The book's route: diabetes from pregnant, glucose and pressure",
+        description="'yes' when the probability is at least 0.5; repeat parameters for several rows.",
+        response_class=JSONBytesResponse,
+        openapi_extra={
+            "parameters": query_parameters(book),
+            "responses": {**json_response(answer_schema(book, batch=False)), **error_responses(422, 503)},
+        },
+    )
+
+    @router.get(
+        "/models",
+        response_class=JSONBytesResponse,
+        openapi_extra={"responses": json_response({"type": "object", "required": ["models"]})},
+    )
+    async def models() -> JSONBytesResponse:
+        """Every model's metadata."""
+        return JSONBytesResponse(prediction.list_models(settings.models_dir))
+
+    for spec in model_specs().values():
+        _add_model_routes(router, spec, settings)
+
+    async def unknown_model(name: str) -> JSONBytesResponse:
+        model_spec(name)  # raises UnknownModelError for any name without routes of its own
+        raise AssertionError("unreachable: every known model has its own routes")
+
+    for suffix, methods in (("", ["GET"]), ("/predict_data", ["GET"]), ("/predict", ["POST"])):
+        router.add_api_route(f"/models/{{name}}{suffix}", unknown_model, methods=methods, include_in_schema=False)
+    return router
