@@ -116,5 +116,7 @@ def load_model(spec: ModelSpec, models_dir: Path) -> ServedModel:
     try:
         form = form_from_json(json.loads(artifact))
     except (ValueError, KeyError, TypeError) as exc:
-        raise ModelUnavailableError(f"model {spec.name!r} has an artifact this version cannot read", field="model") from exc
+        raise ModelUnavailableError(
+            f"model {spec.name!r} has an artifact this version cannot read", field="model"
+        ) from exc
     return ServedModel(spec=spec, form=form, metadata=meta)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import operator
 from typing import Any
 
@@ -61,7 +62,9 @@ def _from_json(spec: ModelSpec, body: bytes, max_rows: int) -> Matrix:
     except msgspec.DecodeError as exc:
         if not isinstance(exc, msgspec.ValidationError):
             raise MalformedBodyError(f"the body is not valid JSON: {exc}", field="body") from None
-        return _diagnose_json(spec, msgspec.json.decode(body), max_rows)
+        # The standard library reads what msgspec refuses to type (1e999 becomes inf), so the precise
+        # path can name the field instead of a JSON path.
+        return _diagnose_json(spec, json.loads(body), max_rows)
     if (batch.rows is None) == (batch.columns is None):
         raise InvalidInputError("give exactly one of 'rows' or 'columns'", field="rows")
     if batch.rows is not None:
@@ -136,7 +139,9 @@ def _from_csv(spec: ModelSpec, body: bytes, max_rows: int) -> Matrix:
     if x.size == 0:
         x = np.empty((0, len(header)))
     if x.shape[1] != len(header):
-        raise MalformedBodyError(f"the CSV rows have {x.shape[1]} fields but the header has {len(header)}", field="body")
+        raise MalformedBodyError(
+            f"the CSV rows have {x.shape[1]} fields but the header has {len(header)}", field="body"
+        )
     check_row_count(x.shape[0], max_rows)
     return check_matrix(spec, np.ascontiguousarray(x[:, order]))
 

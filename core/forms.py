@@ -20,7 +20,8 @@ Vector = npt.NDArray[np.float64]
 
 
 class Form(Protocol):
-    kind: str
+    @property
+    def kind(self) -> str: ...
 
     def evaluate(self, x: Matrix) -> Vector: ...
 
@@ -36,7 +37,7 @@ class LinearForm:
     kind: str = "linear"
 
     def evaluate(self, x: Matrix) -> Vector:
-        return np.asarray(x @ self.coef + self.intercept, dtype=np.float64)
+        return _dot(x, self.coef) + self.intercept
 
     def to_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "intercept": float(self.intercept), "coef": [float(c) for c in self.coef]}
@@ -55,7 +56,7 @@ class LogisticForm:
     kind: str = "logistic"
 
     def evaluate(self, x: Matrix) -> Vector:
-        return _sigmoid(x @ self.coef + self.intercept)
+        return _sigmoid(_dot(x, self.coef) + self.intercept)
 
     def to_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "intercept": float(self.intercept), "coef": [float(c) for c in self.coef]}
@@ -125,6 +126,15 @@ class TreeEnsembleForm:
             depth=int(data["depth"]),
             link=str(data["link"]),
         )
+
+
+def _dot(x: Matrix, coef: Vector) -> Vector:
+    """Row-wise dot product summed in a fixed order, so a row's answer is bit-identical whatever the batch.
+
+    ``x @ coef`` hands the work to BLAS, whose blocking depends on the number of rows: the same row
+    could then get a different last digit alone than in a batch.
+    """
+    return np.asarray((x * coef).sum(axis=1), dtype=np.float64)
 
 
 def _sigmoid(z: Vector) -> Vector:

@@ -12,7 +12,7 @@ app = create_app()
 def main() -> None:
     import uvicorn
 
-    host = os.environ.get("HOST", "0.0.0.0")  # noqa: S104 - a container must listen on every interface
+    host = os.environ.get("HOST", "0.0.0.0")
     port = int(os.environ.get("PORT", "8080"))
     uvicorn.run("handlers.cloud_run:app", host=host, port=port, log_level=os.environ.get("LOG_LEVEL", "info").lower())
 

@@ -38,8 +38,7 @@ def error_responses(*statuses: int) -> dict[str, Any]:
         504: "Deadline exceeded",
     }
     return {
-        str(s): {"description": reasons[s], "content": {"application/json": {"schema": ERROR_SCHEMA}}}
-        for s in statuses
+        str(s): {"description": reasons[s], "content": {"application/json": {"schema": ERROR_SCHEMA}}} for s in statuses
     }
 
 
@@ -96,7 +95,8 @@ def batch_request_body(spec: ModelSpec, max_rows: int) -> dict[str, Any]:
     }
     return {
         "required": True,
-        "description": f"Rows as JSON objects, columns as JSON arrays, or CSV with a header row; at most {max_rows} rows.",
+        "description": f"Rows as JSON objects, columns as JSON arrays, or CSV with a header row; "
+        f"at most {max_rows} rows.",
         "content": {
             "application/json": {
                 "schema": {

@@ -30,7 +30,9 @@ async def read_body(request: Request, limit: int) -> bytes:
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise LimitExceededError(f"the body has more than {limit} bytes; at most {limit} are accepted", field="body")
+            raise LimitExceededError(
+                f"the body has more than {limit} bytes; at most {limit} are accepted", field="body"
+            )
         chunks.append(chunk)
     return b"".join(chunks)
 

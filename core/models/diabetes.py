@@ -10,7 +10,10 @@ from core.modelspec import Dataset, Feature, Fitted, ModelSpec
 
 
 def train(x: npt.NDArray[np.float64], y: npt.NDArray[np.float64]) -> Fitted:
-    """Maximum likelihood with no penalty (C=inf: scikit-learn penalizes with L2 by default), converged far past R's tolerance."""
+    """Maximum likelihood with no penalty, converged far past R's tolerance.
+
+    ``C=inf`` because scikit-learn's ``LogisticRegression`` penalizes with L2 by default.
+    """
     from sklearn.linear_model import LogisticRegression
 
     estimator = LogisticRegression(C=np.inf, solver="newton-cholesky", tol=1e-14, max_iter=1000).fit(x, y)
