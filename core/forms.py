@@ -68,33 +68,49 @@ class LogisticForm:
 
 @dataclass(frozen=True)
 class TreeEnsembleForm:
-    """Binary trees flattened into one node table, walked for every row and every tree at once.
+    """Binary trees stored as complete trees of one depth, walked for every row and every tree at once.
 
-    Leaves point at themselves, so walking ``depth`` steps from each root lands every row on its leaf
-    whatever the tree's own depth. A row goes left when ``x[feature] <= threshold`` (scikit-learn's
-    rule for numeric splits). The raw score is ``baseline + sum(leaf values)``; with ``link="logit"``
-    the answer is its logistic function.
+    Each tree is laid out in heap order (the children of node ``i`` are ``2i+1`` and ``2i+2``): a leaf
+    higher up is pushed down by splits that always go left (threshold ``+inf``) onto copies of its
+    value. Walking then needs no child tables: ``node = 2 * node + 1 + (x[feature] > threshold)``,
+    scikit-learn's rule (``x <= threshold`` goes left). The raw score is ``baseline + sum(leaf values)``;
+    with ``link="logit"`` the answer is its logistic function.
     """
 
     baseline: float
-    roots: npt.NDArray[np.int64]
-    feature: npt.NDArray[np.int64]
-    threshold: Vector
-    left: npt.NDArray[np.int64]
-    right: npt.NDArray[np.int64]
-    value: Vector
     depth: int
+    feature: npt.NDArray[np.intp]
+    """(trees, 2**depth - 1): the feature each split reads."""
+    threshold: Matrix
+    """(trees, 2**depth - 1): go right when the value is greater."""
+    leaf: Matrix
+    """(trees, 2**depth): the leaf values."""
     link: str = "logit"
-    kind: str = "tree_ensemble"
+
+    @property
+    def kind(self) -> str:
+        return "tree_ensemble"
 
     def evaluate(self, x: Matrix) -> Vector:
-        rows = np.arange(x.shape[0])[:, None]
-        nodes = np.broadcast_to(self.roots, (x.shape[0], self.roots.size))
+        out = np.empty(x.shape[0], dtype=np.float64)
+        for start in range(0, x.shape[0], _CHUNK_ROWS):
+            out[start : start + _CHUNK_ROWS] = self._raw(x[start : start + _CHUNK_ROWS])
+        return _sigmoid(out) if self.link == "logit" else out
+
+    def _raw(self, x: Matrix) -> Vector:
+        trees, splits = self.feature.shape
+        features = self.feature.ravel()
+        thresholds = self.threshold.ravel()
+        values = np.ascontiguousarray(x, dtype=np.float64).ravel()
+        row_start = (np.arange(x.shape[0]) * x.shape[1])[:, None]
+        tree_start = np.arange(trees) * splits
+        node = np.zeros((x.shape[0], trees), dtype=np.intp)
         for _ in range(self.depth):
-            go_left = x[rows, self.feature[nodes]] <= self.threshold[nodes]
-            nodes = np.where(go_left, self.left[nodes], self.right[nodes])
-        raw = self.baseline + self.value[nodes].sum(axis=1)
-        return _sigmoid(raw) if self.link == "logit" else np.asarray(raw, dtype=np.float64)
+            at = node + tree_start
+            go_right = values.take(row_start + features.take(at)) > thresholds.take(at)
+            node = 2 * node + 1 + go_right
+        leaves = self.leaf.ravel().take(node - splits + np.arange(trees) * (splits + 1))
+        return np.asarray(self.baseline + leaves.sum(axis=1), dtype=np.float64)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -102,30 +118,24 @@ class TreeEnsembleForm:
             "link": self.link,
             "baseline": float(self.baseline),
             "depth": int(self.depth),
-            "roots": self.roots.tolist(),
             "feature": self.feature.tolist(),
             "threshold": self.threshold.tolist(),
-            "left": self.left.tolist(),
-            "right": self.right.tolist(),
-            "value": self.value.tolist(),
+            "leaf": self.leaf.tolist(),
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> TreeEnsembleForm:
-        def ints(key: str) -> npt.NDArray[np.int64]:
-            return np.asarray(data[key], dtype=np.int64)
+        depth = int(data["depth"])
+        feature = np.asarray(data["feature"], dtype=np.intp)
+        threshold = np.asarray(data["threshold"], dtype=np.float64)
+        leaf = np.asarray(data["leaf"], dtype=np.float64)
+        if feature.shape != threshold.shape or feature.shape[1] != 2**depth - 1 or leaf.shape[1] != 2**depth:
+            raise ValueError("tree arrays do not match the declared depth")
+        return cls(float(data["baseline"]), depth, feature, threshold, leaf, str(data["link"]))
 
-        return cls(
-            baseline=float(data["baseline"]),
-            roots=ints("roots"),
-            feature=ints("feature"),
-            threshold=np.asarray(data["threshold"], dtype=np.float64),
-            left=ints("left"),
-            right=ints("right"),
-            value=np.asarray(data["value"], dtype=np.float64),
-            depth=int(data["depth"]),
-            link=str(data["link"]),
-        )
+
+_CHUNK_ROWS = 2048
+"""Rows walked at once: big enough to amortize numpy's per-call cost, small enough to stay in cache."""
 
 
 def _dot(x: Matrix, coef: Vector) -> Vector:
