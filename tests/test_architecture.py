@@ -53,7 +53,7 @@ HANDLER_MODULES = sorted(f"handlers.{p.stem}" for p in (ROOT / "handlers").glob(
 
 @pytest.mark.parametrize("module", HANDLER_MODULES)
 def test_importing_a_handler_loads_no_heavy_library(module: str) -> None:
-    code = f"import sys, {module}\nheavy = sorted(m for m in {HEAVY!r} if m in sys.modules)\nprint('HEAVY=' + ','.join(heavy))"
+    code = f"import sys, {module}\nprint('HEAVY=' + ','.join(sorted(m for m in {HEAVY!r} if m in sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert _heavy_line(out.stdout) == "HEAVY="
 
