@@ -1,0 +1,267 @@
+"""Writes the measured figures into docs/benchmarks.md, with the targets they are held to.
+
+Only the part between the bench markers is rewritten, so figures recorded by other commands (the soak)
+stay in the same file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench.batch import BatchResult
+from bench.bundles import Bundle
+from bench.coldstart import LambdaCold
+from bench.importtime import ImportProfile
+from bench.load import LoadResult
+from bench.tweets import ChartTimes
+
+START = "<!-- bench:start (written by `make bench`; edit bench/report.py instead) -->"
+END = "<!-- bench:end -->"
+R_FIGURES = "R plumber, as measured in ../shared/peers/README.md"
+
+
+@dataclass
+class Target:
+    what: str
+    goal: str
+    ours: str
+    holds: bool | None
+    peer: str = ""
+
+
+@dataclass
+class Report:
+    meta: dict[str, Any]
+    parts: list[str] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+    peer_rps: dict[int, float] = field(default_factory=dict)
+
+    def note(self, text: str) -> None:
+        self.parts.append(f"> {text}\n")
+
+    def section_cold_start_header(self, runs: int) -> None:
+        self.parts.append(
+            f"## Cold start\n\nProcess spawn to the first HTTP 200, median of {runs} runs. Lambda: a fresh "
+            "interpreter imports `handlers.aws_lambda` and invokes `handler` once with an HTTP API event "
+            "(what INIT plus the first INVOKE cost), interpreter start reported apart.\n\n"
+            "| server | route | cold start | command |\n| --- | --- | --- | --- |"
+        )
+
+    def cold_start(self, name: str, seconds: float, command: str, path: str) -> None:
+        self.parts.append(f"| {name} | `{path}` | {seconds:.3f} s | `{command}` |")
+        goals = {"Cloud Run": 0.40, "Cloud Functions": 0.50}
+        for prefix, goal in goals.items():
+            if name.startswith(prefix):
+                target = Target(f"cold start, {name}", f"<= {goal:.2f} s", f"{seconds:.3f} s", seconds <= goal)
+                self.targets.append(target)
+        if name.startswith("R "):
+            for target in self.targets:
+                if target.what.startswith("cold start"):
+                    target.peer = f"{seconds:.3f} s"
+
+    def lambda_cold(self, result: LambdaCold) -> None:
+        self.parts.append(
+            f"| AWS Lambda (import + first invoke) | `{result.path}` | {result.total_s:.3f} s "
+            f"(import {result.import_s:.3f} s + invoke {result.invoke_s:.3f} s; whole process "
+            f"{result.process_s:.3f} s) | `python -m bench` Lambda probe |"
+        )
+        if result.path.startswith("/predict_data"):
+            self.targets.append(
+                Target(
+                    "cold start, Lambda import + first invoke",
+                    "<= 0.30 s",
+                    f"{result.total_s:.3f} s",
+                    result.total_s <= 0.30,
+                )
+            )
+
+    def section_imports(self, profiles: list[ImportProfile]) -> None:
+        lines = [
+            "\n## Import time of each handler module\n",
+            "`python -X importtime -c 'import MODULE'`, median of the runs; the costliest imports beneath it "
+            "show where a regression comes from.\n",
+            "| module | import | costliest imports (cumulative) |",
+            "| --- | --- | --- |",
+        ]
+        for p in profiles:
+            top = ", ".join(f"{name} {ms:.0f} ms" for name, ms in p.top)
+            lines.append(f"| `{p.module}` | {p.total_ms:.0f} ms | {top} |")
+        self.parts.append("\n".join(lines))
+
+    def section_load(self, results: list[tuple[str, list[LoadResult], str]], seconds: float) -> None:
+        lines = [
+            "\n## Warm latency and throughput\n",
+            f"`wrk -t2 -cN -d{seconds:g}s --latency` on `/predict_data?pregnant=1&glucose=3&pressure=1`, keep-alive, "
+            "after a 1 s warm-up. Client and server share the machine's 2 cores, as in the R figures. Server CPU "
+            "per request is the server process tree's user+system time over the run divided by the requests; "
+            "peak RSS is the tree's VmHWM after the load.\n",
+            "| server | connections | requests/s | p50 | p99 | server CPU / request | peak RSS | non-2xx |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        ]
+        for name, runs, _ in results:
+            for r in runs:
+                lines.append(
+                    f"| {name} | {r.connections} | {r.requests_per_s:,.0f} | {r.p50_ms:.2f} ms | {r.p99_ms:.2f} ms | "
+                    f"{r.cpu_ms_per_request:.3f} ms | {max(x.peak_rss_mb for x in runs):.0f} MB | {r.non_2xx} |"
+                )
+        self.parts.append("\n".join(lines))
+        peer = next((runs for name, runs, _ in results if name.startswith("R ")), None)
+        ours = next(runs for name, runs, _ in results if name.startswith("Cloud Run"))
+        by_c = {r.connections: r for r in ours}
+        cpu = by_c[32].cpu_ms_per_request
+        rss = max(r.peak_rss_mb for r in ours)
+        peer_by_c = {r.connections: r for r in peer} if peer else {}
+        self.targets += [
+            Target(
+                "server CPU per /predict_data request (32 connections)",
+                "<= 0.4 ms",
+                f"{cpu:.3f} ms",
+                cpu <= 0.4,
+                f"{peer_by_c[32].cpu_ms_per_request:.3f} ms" if peer else "",
+            ),
+            Target(
+                "p99 at 8 keep-alive connections",
+                "<= 10 ms",
+                f"{by_c[8].p99_ms:.2f} ms",
+                by_c[8].p99_ms <= 10,
+                f"{peer_by_c[8].p99_ms:.2f} ms" if peer else "",
+            ),
+            Target(
+                "peak RSS of the prediction server under load",
+                "<= 100 MB",
+                f"{rss:.0f} MB",
+                rss <= 100,
+                f"{max(r.peak_rss_mb for r in peer):.0f} MB" if peer else "",
+            ),
+        ]
+        if peer:
+            ratio = by_c[32].requests_per_s / peer_by_c[32].requests_per_s
+            self.targets.append(
+                Target(
+                    "throughput at 32 connections vs R, same run",
+                    ">= 5x",
+                    f"{by_c[32].requests_per_s:,.0f} req/s = {ratio:.1f}x",
+                    ratio >= 5,
+                    f"{peer_by_c[32].requests_per_s:,.0f} req/s",
+                )
+            )
+        else:
+            self.targets.append(
+                Target(
+                    "throughput at 32 connections vs R (511 req/s in " + R_FIGURES + ")",
+                    ">= 5x",
+                    f"{by_c[32].requests_per_s:,.0f} req/s (no R run here)",
+                    None,
+                )
+            )
+
+    def section_batch(self, results: list[BatchResult]) -> None:
+        lines = [
+            "\n## Batch prediction\n",
+            "In-process `core.prediction.predict_batch` (parse, check every value, predict) against the floor: "
+            "parsing the same payload with the fastest parser here (orjson; numpy's C `loadtxt` for CSV) and "
+            "calling the model on the ready array. Median of the runs.\n",
+            "| model | format | rows | payload | rows/s | floor rows/s | ours / floor time |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
+        ]
+        for r in results:
+            lines.append(
+                f"| {r.model} | {r.fmt} | {r.rows:,} | {r.payload_mb:.2f} MB | {r.rows_per_s:,.0f} | "
+                f"{r.floor_rows_per_s:,.0f} | {r.ratio:.2f} |"
+            )
+        self.parts.append("\n".join(lines))
+        big = [r for r in results if r.rows == 100_000 and r.model == "diabetes"]
+        columns = next(r for r in big if r.fmt == "json-columns")
+        self.targets.append(
+            Target(
+                "batch, 100k rows as JSON columns (diabetes)",
+                ">= 1,000,000 rows/s",
+                f"{columns.rows_per_s:,.0f}",
+                columns.rows_per_s >= 1e6,
+            )
+        )
+        worst = max(results, key=lambda r: r.ratio)
+        self.targets.append(
+            Target(
+                "batch, every format within 2x of the parse-plus-predict floor",
+                "<= 2.0",
+                f"worst {worst.ratio:.2f} ({worst.model}, {worst.fmt}, {worst.rows:,})",
+                worst.ratio <= 2.0,
+            )
+        )
+
+    def section_tweets(self, times: ChartTimes) -> None:
+        warm = ", ".join(f"`{k}` {v:.3f} s" for k, v in times.warm_s.items())
+        self.parts.append(
+            "\n## Tweet charts, 3200 tweets\n\n"
+            "A fresh Cloud Run server (started, `/health` answered), then `/frequency` and `/sentiment` PNGs for "
+            "`realDonaldTrump`, `n=3200` from the bundled corpus.\n\n"
+            "| cold: both charts | warm, per chart (median) |\n"
+            f"| --- | --- |\n| {times.cold_both_s:.3f} s | {warm} |\n\nR's `analysis.R` took 1.88 s for both "
+            "(1.15 s of it loading libraries)."
+        )
+        self.targets.append(
+            Target(
+                "tweet charts cold (both, first requests)",
+                "<= 1.0 s",
+                f"{times.cold_both_s:.3f} s",
+                times.cold_both_s <= 1.0,
+                "1.88 s",
+            )
+        )
+        slowest = max(times.warm_s.values())
+        self.targets.append(
+            Target("tweet charts warm, per chart", "<= 0.15 s", f"{slowest:.3f} s (slowest)", slowest <= 0.15)
+        )
+
+    def section_bundles(self, found: list[Bundle]) -> None:
+        if not found:
+            self.note("No `.serverless/*.zip`: run `make package` (serverless package) before `make bench` for sizes.")
+            return
+        lines = [
+            "\n## Lambda bundles\n",
+            "From `serverless package` (`.serverless/*.zip`), one zip per function.\n",
+            "| function | zipped | unzipped | files |",
+            "| --- | --- | --- | --- |",
+        ]
+        for b in found:
+            lines.append(f"| {b.name} | {b.zipped_mb:.1f} MB | {b.unzipped_mb:.1f} MB | {b.files:,} |")
+        self.parts.append("\n".join(lines))
+        largest = max(found, key=lambda b: b.unzipped_mb)
+        self.targets.append(
+            Target(
+                "no Lambda function over 250 MB unzipped",
+                "<= 250 MB",
+                f"largest {largest.name} {largest.unzipped_mb:.1f} MB",
+                largest.unzipped_mb <= 250,
+            )
+        )
+        predict = [b for b in found if "predict" in b.name]
+        if predict:
+            size = max(b.unzipped_mb for b in predict)
+            self.targets.append(Target("Lambda prediction bundle, unzipped", "<= 60 MB", f"{size:.1f} MB", size <= 60))
+
+    def text(self) -> str:
+        header = (
+            f"# Benchmarks\n\nMeasured {self.meta['date']} on {self.meta['machine']}, Python {self.meta['python']}, "
+            f"by `{self.meta['command']}`. Absolute figures drift between runs on shared machines: compare figures "
+            "taken in one run.\n"
+        )
+        rows = ["\n## Targets\n", "| target | goal | ours | R plumber | holds |", "| --- | --- | --- | --- | --- |"]
+        for t in self.targets:
+            verdict = {True: "yes", False: "**no**", None: "n/a"}[t.holds]
+            rows.append(f"| {t.what} | {t.goal} | {t.ours} | {t.peer} | {verdict} |")
+        return "\n".join([header, *rows, "", *self.parts]) + "\n"
+
+    def write(self, path: Path) -> None:
+        block = f"{START}\n{self.text()}{END}\n"
+        existing = path.read_text() if path.exists() else ""
+        if START in existing and END in existing:
+            before, rest = existing.split(START, 1)
+            after = rest.split(END, 1)[1]
+            path.write_text(before + block + after.lstrip("\n"))
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(block + ("\n" + existing if existing else ""))
