@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import operator
+from collections.abc import Iterable
 from typing import Any
 
 import msgspec
@@ -59,18 +60,29 @@ def _from_json(spec: ModelSpec, body: bytes, max_rows: int) -> Matrix:
         raise MalformedBodyError("the body is empty; expected a JSON object with 'rows' or 'columns'", field="body")
     try:
         batch = msgspec.json.decode(body, type=_Batch)
-    except msgspec.DecodeError as exc:
-        if not isinstance(exc, msgspec.ValidationError):
-            raise MalformedBodyError(f"the body is not valid JSON: {exc}", field="body") from None
-        # The standard library reads what msgspec refuses to type (1e999 becomes inf), so the precise
-        # path can name the field instead of a JSON path.
-        return _diagnose_json(spec, json.loads(body), max_rows)
+    except msgspec.ValidationError:
+        return _diagnose_json(spec, _loads(body), max_rows)
+    except (msgspec.DecodeError, UnicodeDecodeError) as exc:  # bad UTF-8 after the value is a UnicodeDecodeError
+        raise MalformedBodyError(f"the body is not valid JSON: {exc}", field="body") from None
     if (batch.rows is None) == (batch.columns is None):
         raise InvalidInputError("give exactly one of 'rows' or 'columns'", field="rows")
     if batch.rows is not None:
         return _fast_rows(spec, batch.rows, max_rows)
     assert batch.columns is not None
     return _fast_columns(spec, batch.columns, max_rows)
+
+
+def _loads(body: bytes) -> Any:
+    """The body read by the standard library, which takes what msgspec refuses to type (1e999 becomes inf).
+
+    The precise path can then name the field instead of a JSON path. msgspec refuses a wrong type as soon
+    as it sees it, so the rest of the body may still be broken: bad JSON, bad UTF-8, or nesting too deep.
+    """
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        reason = "it nests too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise MalformedBodyError(f"the body is not valid JSON: {reason}", field="body") from None
 
 
 def _diagnose_json(spec: ModelSpec, data: Any, max_rows: int) -> Matrix:
@@ -122,7 +134,7 @@ def _from_csv(spec: ModelSpec, body: bytes, max_rows: int) -> Matrix:
     except UnicodeDecodeError:
         raise MalformedBodyError("the CSV body is not UTF-8 text", field="body") from None
     header_line, _, rest = text.partition("\n")
-    header = [name.strip() for name in next(csv.reader([header_line]), [])]
+    header = [name.strip() for name in next(iter(_csv_rows([header_line])), [])]
     if not any(header):
         raise MalformedBodyError("the CSV body needs a header row naming the features", field="body")
     if len(set(header)) != len(header):
@@ -146,9 +158,18 @@ def _from_csv(spec: ModelSpec, body: bytes, max_rows: int) -> Matrix:
     return check_matrix(spec, np.ascontiguousarray(x[:, order]))
 
 
+def _csv_rows(lines: Iterable[str]) -> list[list[str]]:
+    """The rows ``csv`` reads; what it cannot read (a bare CR inside a field, a field past its size limit) is a
+    malformed body, not a crash."""
+    try:
+        return list(csv.reader(lines))
+    except csv.Error as exc:
+        raise MalformedBodyError(f"the CSV body cannot be read: {exc}", field="body") from None
+
+
 def _diagnose_csv(spec: ModelSpec, header: list[str], rest: str) -> Matrix:
     """numpy refused a value or a row: read it again in Python to name the row and the field."""
-    rows = [row for row in csv.reader(io.StringIO(rest)) if row]
+    rows = [row for row in _csv_rows(io.StringIO(rest)) if row]
     x = np.empty((len(rows), len(header)), dtype=np.float64)
     for i, row in enumerate(rows):
         if len(row) != len(header):

@@ -11,9 +11,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from core.artifacts import ServedModel, load_model, read_metadata
 from core.batch import parse_batch
+from core.errors import InvalidInputError
 from core.features import Matrix, matrix_from_query
+from core.forms import Vector
 from core.paths import MODELS_DIR
 from core.registry import model_spec, model_specs
 
@@ -52,12 +56,27 @@ def list_models(models_dir: Path = MODELS_DIR) -> dict[str, Any]:
 
 
 def _answers(model: ServedModel, x: Matrix) -> tuple[list[Any], list[float] | None]:
-    raw = model.form.evaluate(x)
+    with np.errstate(over="ignore", invalid="ignore"):  # huge but finite inputs: refused below, by row
+        raw = model.form.evaluate(x)
+    _check_finite(model, x, raw)
     if not model.spec.is_classifier:
         return raw.tolist(), None
     negative, positive = model.spec.labels
     labels = [positive if p >= model.spec.threshold else negative for p in raw.tolist()]
     return labels, raw.tolist()
+
+
+def _check_finite(model: ServedModel, x: Matrix, raw: Vector) -> None:
+    """Refuse a row whose values, finite each, are too large for the model to give a finite answer."""
+    bad = ~np.isfinite(raw)
+    if bad.any():
+        i = int(np.argmax(bad))
+        feature = model.spec.features[int(np.argmax(np.abs(x[i])))].name
+        raise InvalidInputError(
+            f"row {i}: the values are too large for model {model.spec.name!r} to give a finite answer "
+            f"(largest: {feature!r})",
+            field=feature,
+        )
 
 
 def predict_query(name: str, params: Mapping[str, Sequence[str]], models_dir: Path = MODELS_DIR) -> dict[str, Any]:

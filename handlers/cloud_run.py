@@ -14,7 +14,9 @@ def main() -> None:
 
     host = os.environ.get("HOST", "0.0.0.0")
     port = int(os.environ.get("PORT", "8080"))
-    uvicorn.run("handlers.cloud_run:app", host=host, port=port, log_level=os.environ.get("LOG_LEVEL", "info").lower())
+    level = os.environ.get("LOG_LEVEL", "info").lower()
+    # The app writes its own JSON access line per request (handlers.middleware.access_log): uvicorn's is off.
+    uvicorn.run("handlers.cloud_run:app", host=host, port=port, log_level=level, access_log=False)
 
 
 if __name__ == "__main__":

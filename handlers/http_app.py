@@ -20,12 +20,16 @@ from starlette.requests import Request
 from core import __version__
 from core.errors import CoreError
 from handlers.errors import core_error_body, error_body, headers_for, status_for
+from handlers.middleware.access_log import AccessLogMiddleware
+from handlers.middleware.auth import ApiKeyMiddleware
+from handlers.middleware.deadline import DeadlineMiddleware
+from handlers.middleware.docs import document_middleware
 from handlers.responses import JSONBytesResponse
 from handlers.settings import Settings, settings as current_settings
 
 logger = logging.getLogger(__name__)
 
-ROUTERS = ("handlers.routes.health", "handlers.routes.models")
+ROUTERS = ("handlers.routes.health", "handlers.routes.models", "handlers.routes.analyses")
 """Modules with a ``build_router(settings)``, included in this order."""
 
 DESCRIPTION = """Models and analyses written once in plain Python, served alike on Cloud Run, AWS Lambda and
@@ -72,12 +76,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(Exception, _on_unexpected)
+    # Each add wraps the previous one: the deadline times only the app's work, auth answers 401 before
+    # it, CORS answers preflights without a key, and the access log, outermost, sees every answer.
+    app.add_middleware(DeadlineMiddleware, seconds=settings.request_timeout_seconds)
+    app.add_middleware(ApiKeyMiddleware, hashes=settings.api_key_hashes)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=list(settings.cors_origins),
         allow_methods=["GET", "POST", "OPTIONS"],
         allow_headers=["*"],
     )
+    if settings.access_log:
+        app.add_middleware(AccessLogMiddleware, project=settings.google_cloud_project)
+    document_middleware(app, api_keys=bool(settings.api_key_hashes))
     for module in ROUTERS:
         app.include_router(importlib.import_module(module).build_router(settings))
     return app

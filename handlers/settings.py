@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import functools
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.paths import MODELS_DIR
+from handlers.middleware.auth import api_key_hashes
 
 
 def _int(name: str, default: int) -> int:
@@ -23,12 +24,50 @@ def _int(name: str, default: int) -> int:
     return value
 
 
+def _seconds(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    try:
+        value = float(raw) if raw else default
+    except ValueError:
+        raise ValueError(f"environment variable {name} must be a number of seconds, got {raw!r}") from None
+    if not 0 < value < float("inf"):
+        raise ValueError(f"environment variable {name} must be positive, got {raw!r}")
+    return value
+
+
+def _flag(name: str) -> bool:
+    raw = os.environ.get(name, "").strip().lower()
+    if raw not in ("", "0", "false", "no", "1", "true", "yes"):
+        raise ValueError(f"environment variable {name} must be true or false, got {raw!r}")
+    return raw in ("1", "true", "yes")
+
+
+def _script_url(name: str) -> str | None:
+    raw = os.environ.get(name, "").strip()
+    if raw and not (raw.startswith(("https://", "http://", "/")) and raw.endswith(".js")):
+        raise ValueError(f"environment variable {name} must be an http(s) URL or a path ending in .js, got {raw!r}")
+    return raw or None
+
+
 @dataclass(frozen=True)
 class Settings:
     models_dir: Path
     cors_origins: tuple[str, ...]
     max_batch_rows: int
     max_body_bytes: int
+    api_key_hashes: frozenset[str] = field(default=frozenset(), repr=False)
+    """sha256 hex digests of the accepted ``X-API-Key`` values; empty means the service is open."""
+    request_timeout_seconds: float = 30.0
+    """Each request's budget; on Lambda the invocation's remaining time lowers it."""
+    access_log: bool = True
+    google_cloud_project: str | None = None
+    """Lets the access log link its lines to Cloud Trace; Cloud Run does not set it, the deploy does."""
+    tweets_source: str = "bundled"
+    """``TWEETS_SOURCE``: ``bundled``, ``file:PATH`` or ``x`` (see ``core.tweets.sources``)."""
+    plotly_js_url: str | None = None
+    """``PLOTLY_JS_URL``: where HTML charts load plotly.js from (a CDN); unset, the service serves its own copy."""
+    max_users: int = 10
+    max_tweets: int = 3200
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -38,6 +77,14 @@ class Settings:
             cors_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
             max_batch_rows=_int("MAX_BATCH_ROWS", 100_000),
             max_body_bytes=_int("MAX_BODY_BYTES", 32 * 1024 * 1024),
+            api_key_hashes=api_key_hashes(os.environ, required=_flag("AUTH_REQUIRED")),
+            request_timeout_seconds=_seconds("REQUEST_TIMEOUT_SECONDS", 30.0),
+            access_log=os.environ.get("ACCESS_LOG", "on").strip().lower() not in ("off", "0", "false", "no"),
+            google_cloud_project=os.environ.get("GOOGLE_CLOUD_PROJECT") or os.environ.get("GCP_PROJECT") or None,
+            tweets_source=os.environ.get("TWEETS_SOURCE", "").strip() or "bundled",
+            plotly_js_url=_script_url("PLOTLY_JS_URL"),
+            max_users=_int("MAX_USERS", 10),
+            max_tweets=_int("MAX_TWEETS", 3200),
         )
 
 

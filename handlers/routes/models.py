@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
@@ -26,9 +27,16 @@ THREADPOOL_BYTES = 64 * 1024
 MODEL_OBJECT = {"type": "object", "required": ["name", "version", "features"]}
 
 
+def _answer(request: Request, result: dict[str, Any]) -> JSONBytesResponse:
+    """The JSON answer; its version also goes to the access log line, beside the model the route noted."""
+    request.state.version = result.get("version")
+    return JSONBytesResponse(result)
+
+
 def _predict_data(name: str, settings: Settings) -> Endpoint:
     async def endpoint(request: Request) -> JSONBytesResponse:
-        return JSONBytesResponse(prediction.predict_query(name, query_lists(request), settings.models_dir))
+        request.state.model = name
+        return _answer(request, prediction.predict_query(name, query_lists(request), settings.models_dir))
 
     return endpoint
 
@@ -36,18 +44,20 @@ def _predict_data(name: str, settings: Settings) -> Endpoint:
 def _predict(name: str, settings: Settings) -> Endpoint:
     async def endpoint(request: Request) -> JSONBytesResponse:
         model_spec(name)
+        request.state.model = name
         body = await read_body(request, settings.max_body_bytes)
         args = (name, body, request.headers.get("content-type"), settings.max_batch_rows, settings.models_dir)
         if len(body) > THREADPOOL_BYTES:
-            return JSONBytesResponse(await run_in_threadpool(prediction.predict_batch, *args))
-        return JSONBytesResponse(prediction.predict_batch(*args))
+            return _answer(request, await run_in_threadpool(prediction.predict_batch, *args))
+        return _answer(request, prediction.predict_batch(*args))
 
     return endpoint
 
 
 def _describe(name: str, settings: Settings) -> Endpoint:
     async def endpoint(request: Request) -> JSONBytesResponse:
-        return JSONBytesResponse(prediction.describe_model(name, settings.models_dir))
+        request.state.model = name
+        return _answer(request, prediction.describe_model(name, settings.models_dir))
 
     return endpoint
 

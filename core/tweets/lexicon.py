@@ -1,0 +1,50 @@
+"""The Bing opinion lexicon (tidytext's ``get_sentiments("bing")``) and each text's count of its words.
+
+``data/bing_lexicon.csv`` holds 6,786 entries for 6,783 words: ``envious``, ``enviously`` and
+``enviousness`` are listed once as positive and once as negative, and R's ``inner_join`` counts each
+occurrence on both sides, so the table here keeps how many positive and negative entries a word has.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+from pathlib import Path
+
+from core.paths import DATA_DIR
+from core.tweets.tokens import words
+
+BING_PATH = DATA_DIR / "bing_lexicon.csv"
+
+SCORE_CACHE_SIZE = 65_536
+"""Texts whose counts are remembered: a warm request over the same tweets skips tokenizing them."""
+
+
+@functools.cache
+def bing_lexicon(path: Path = BING_PATH) -> dict[str, tuple[int, int]]:
+    """Each word and its number of (positive, negative) entries; read once per process."""
+    table: dict[str, tuple[int, int]] = {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            positive, negative = table.get(row["word"], (0, 0))
+            if row["sentiment"] == "positive":
+                positive += 1
+            elif row["sentiment"] == "negative":
+                negative += 1
+            else:
+                raise ValueError(f"{path.name}: unknown sentiment {row['sentiment']!r} for {row['word']!r}")
+            table[row["word"]] = (positive, negative)
+    return table
+
+
+@functools.lru_cache(maxsize=SCORE_CACHE_SIZE)
+def bing_counts(text: str) -> tuple[int, int]:
+    """How many of the text's words are positive and negative in the Bing lexicon (R's inner join, counted)."""
+    lexicon = bing_lexicon()
+    positive = negative = 0
+    for word in words(text):
+        hit = lexicon.get(word)
+        if hit is not None:
+            positive += hit[0]
+            negative += hit[1]
+    return positive, negative

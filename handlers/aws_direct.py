@@ -1,0 +1,83 @@
+"""Lambda direct invocation: ``{"model": NAME, "data": CSV rows}`` (or ``rows``/``columns``) in, predictions out.
+
+This is how the book's SageMaker-era Lambda was called (``aws lambda invoke``, Step Functions, another
+service): no HTTP, the event is the request and the return value the answer. ``data`` holds CSV rows
+with no header, in the model's feature order, as SageMaker's CSV serializer writes them; ``rows`` and
+``columns`` take the JSON shapes of ``POST /models/{name}/predict``. Parsing, checks and answers are
+the core's, so a row refused over HTTP is refused here in the same words, in the same error body.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+import orjson
+
+from core import prediction
+from core.errors import CoreError, EmptyInputError, InvalidInputError
+from core.registry import model_spec
+from handlers.errors import core_error_body
+from handlers.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+INPUT_FIELDS = ("data", "rows", "columns")
+"""Exactly one of these carries the rows; ``model`` names the model."""
+
+
+def is_direct_invocation(event: Mapping[str, Any]) -> bool:
+    """An event that is not HTTP and names a model or carries rows is meant for ``answer``."""
+    return any(key in event for key in ("model", *INPUT_FIELDS))
+
+
+def answer(event: Mapping[str, Any], settings: Settings) -> dict[str, Any]:
+    """The predictions, or ``{"error": {...}}`` naming the field: a bad event is answered, never raised."""
+    try:
+        return _predict(event, settings)
+    except CoreError as exc:
+        logger.info("direct invocation refused: %s (field %s)", type(exc).__name__, exc.field)
+        return core_error_body(exc)
+
+
+def _predict(event: Mapping[str, Any], settings: Settings) -> dict[str, Any]:
+    name = event.get("model")
+    if not isinstance(name, str) or not name:
+        raise InvalidInputError("'model' must be the name of a model, e.g. \"diabetes-gbm\"", field="model")
+    unknown = sorted(key for key in event if key != "model" and key not in INPUT_FIELDS)
+    if unknown:
+        raise InvalidInputError(
+            f"unknown field {unknown[0]!r}; a direct invocation takes 'model' and one of 'data', 'rows' or 'columns'",
+            field=unknown[0],
+        )
+    given = [key for key in INPUT_FIELDS if key in event]
+    if len(given) != 1:
+        raise InvalidInputError(
+            "give exactly one of 'data' (CSV rows without a header, in the model's feature order), 'rows' or 'columns'",
+            field="data",
+        )
+    spec = model_spec(name)
+    if given[0] == "data":
+        body, content_type = _csv_with_header(event["data"], spec.name, spec.feature_names), "text/csv"
+    else:
+        body, content_type = orjson.dumps({given[0]: event[given[0]]}), "application/json"
+    return prediction.predict_batch(name, body, content_type, settings.max_batch_rows, settings.models_dir)
+
+
+def _csv_with_header(data: Any, name: str, features: tuple[str, ...]) -> bytes:
+    """The header the rows lack, then the rows; a row with the wrong number of values is named here."""
+    if not isinstance(data, str):
+        raise InvalidInputError("'data' must be a string of CSV rows, one per line, without a header", field="data")
+    lines = [line for line in data.replace("\r\n", "\n").split("\n") if line.strip()]
+    if not lines:
+        raise EmptyInputError("'data' holds no rows", field="data")
+    for i, line in enumerate(lines):
+        count = line.count(",") + 1
+        if count != len(features):
+            raise InvalidInputError(
+                f"row {i}: has {count} values; model {name!r} takes {len(features)}, in this order: "
+                + ", ".join(features),
+                field="data",
+            )
+    return (",".join(features) + "\n" + "\n".join(lines)).encode()

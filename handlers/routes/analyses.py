@@ -1,0 +1,146 @@
+"""The analysis routes, generated from the analysis registry: ``/{name}`` (PNG), ``/html/{name}``, ``/api/{name}``.
+
+Plus ``/static/plotly-<version>.min.js``, the plotly.js the HTML pages load (gzipped, ETag, cached a
+year). The work (fetching, computing, drawing) runs in the thread pool, off the event loop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from fastapi import APIRouter
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+from core import analytics
+from core.analysis_registry import analysis_specs
+from core.analysis_spec import AnalysisSpec
+from core.charts import plotlyjs
+from core.errors import NotFoundError
+from core.tweets.sources import source_from_setting
+from core.tweets.types import TweetSource
+from handlers import openapi_analyses as doc
+from handlers.openapi import error_responses
+from handlers.responses import JSONBytesResponse, query_lists
+from handlers.settings import Settings
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+ERRORS = (404, 422, 429, 502, 504)
+STATIC_PLOTLY = "plotly.min.js"
+"""The unversioned name also answers (cached a day), for pages written before an upgrade."""
+
+
+def _deadline(request: Request) -> float | None:
+    return getattr(request.state, "deadline", None)
+
+
+def _png(name: str, source: TweetSource, limits: analytics.Limits) -> Endpoint:
+    async def endpoint(request: Request) -> Response:
+        args = (name, query_lists(request), source, limits)
+        png = await run_in_threadpool(analytics.png_chart, *args, deadline=_deadline(request))
+        return Response(png, media_type="image/png")
+
+    return endpoint
+
+
+def _html(name: str, source: TweetSource, limits: analytics.Limits, script_url: str | None) -> Endpoint:
+    async def endpoint(request: Request) -> Response:
+        url = script_url or f"../static/{plotlyjs.file_name()}"  # relative: works behind any base path
+        args = (name, query_lists(request), source, limits)
+        page = await run_in_threadpool(analytics.html_chart, *args, plotly_js=url, deadline=_deadline(request))
+        return HTMLResponse(page)
+
+    return endpoint
+
+
+def _api(name: str, source: TweetSource, limits: analytics.Limits) -> Endpoint:
+    async def endpoint(request: Request) -> Response:
+        args = (name, query_lists(request), source, limits)
+        return JSONBytesResponse(await run_in_threadpool(analytics.run, *args, deadline=_deadline(request)))
+
+    return endpoint
+
+
+def _accepts_gzip(header: str) -> bool:
+    """Whether ``Accept-Encoding`` lists gzip with a quality above 0 (every browser sends it)."""
+    for part in header.split(","):
+        coding, _, params = part.partition(";")
+        if coding.strip().lower() == "gzip":
+            quality = params.strip().lower().removeprefix("q=") or "1"
+            try:
+                return float(quality) > 0
+            except ValueError:
+                return False
+    return False
+
+
+async def plotly_js(request: Request, file_name: str) -> Response:
+    """plotly.js as shipped in the plotly package: gzipped when the client accepts it, 304 when unchanged."""
+    if file_name not in (plotlyjs.file_name(), STATIC_PLOTLY):
+        raise NotFoundError(f"no static file {file_name!r}; plotly.js is {plotlyjs.file_name()!r}")
+    script = await run_in_threadpool(plotlyjs.script)  # the first call reads and gzips 4.8 MB
+    max_age = "max-age=86400" if file_name == STATIC_PLOTLY else "max-age=31536000, immutable"
+    headers = {"ETag": script.etag, "Cache-Control": f"public, {max_age}", "Vary": "Accept-Encoding"}
+    if script.etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    if _accepts_gzip(request.headers.get("accept-encoding", "")):
+        headers["Content-Encoding"] = "gzip"
+        return Response(script.gzipped, media_type="text/javascript; charset=utf-8", headers=headers)
+    return Response(script.body, media_type="text/javascript; charset=utf-8", headers=headers)
+
+
+def _add_routes(router: APIRouter, spec: AnalysisSpec, source: TweetSource, settings: Settings) -> None:
+    limits = analytics.Limits(max_users=settings.max_users, max_tweets=settings.max_tweets)
+    errors = error_responses(*ERRORS)
+    routes: tuple[tuple[str, Endpoint, analytics.Output, str, dict[str, object]], ...] = (
+        (
+            f"/{spec.name}",
+            _png(spec.name, source, limits),
+            "png",
+            "a PNG chart (800x450)",
+            {"type": "string", "format": "binary"},
+        ),
+        (
+            f"/html/{spec.name}",
+            _html(spec.name, source, limits, settings.plotly_js_url),
+            "html",
+            "an interactive chart (HTML page, plotly)",
+            {"type": "string"},
+        ),
+        (f"/api/{spec.name}", _api(spec.name, source, limits), "json", "the numbers as JSON", doc.result_schema(spec)),
+    )
+    media = {"png": "image/png", "html": "text/html", "json": "application/json"}
+    for path, endpoint, output, what, schema in routes:
+        router.add_api_route(
+            path,
+            endpoint,
+            methods=["GET"],
+            summary=f"{spec.name}: {what}",
+            description=spec.description,
+            openapi_extra={
+                "parameters": doc.parameters(spec, limits, output),
+                "responses": {**doc.ok(media[output], dict(schema), what), **errors},
+            },
+        )
+
+
+def build_router(settings: Settings) -> APIRouter:
+    router = APIRouter(tags=["analyses"])
+    source = source_from_setting(settings.tweets_source)  # a bad TWEETS_SOURCE stops the service at startup
+    for spec in analysis_specs().values():
+        _add_routes(router, spec, source, settings)
+    router.add_api_route(
+        "/static/{file_name}",
+        plotly_js,
+        methods=["GET"],
+        summary="plotly.js, which the HTML charts load",
+        openapi_extra={
+            "responses": {
+                "200": {"description": "JavaScript", "content": {"text/javascript": {"schema": {"type": "string"}}}},
+                "304": {"description": "Not modified (If-None-Match)"},
+                **error_responses(404),
+            }
+        },
+    )
+    return router

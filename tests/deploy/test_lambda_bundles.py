@@ -1,0 +1,182 @@
+"""The Lambda bundles as ``serverless package`` builds them: valid CloudFormation, within budget, and working on 3.12.
+
+One module-scoped build (``deploy/lambda_package.py``: osls with no AWS credentials, skipped when its
+inputs did not change) feeds every test. Each bundle is then unzipped and run the way Lambda runs it:
+CPython 3.12, the bundle alone on ``sys.path``, the function's environment from serverless.yml, its
+handler imported once and invoked with API Gateway events; the test fails on any module compiled
+from source (a missing or stale ``.pyc``: Lambda's code directory is read-only, so that cost would
+recur at every cold start) and on any heavy library in the prediction function.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from deploy import lambda_package
+from tests.handlers.lambda_events import load_event
+
+ROOT = Path(__file__).resolve().parents[2]
+HEAVY = {"matplotlib", "plotly", "pandas", "tweepy", "sklearn", "scipy", "PIL", "fontTools"}
+PREDICT_BUDGET_MB = 70.0
+"""The prediction bundle's own budget (measured 64 MB: numpy's OpenBLAS alone is 28 MB)."""
+API_KEY = "bundle-smoke-test-key-0123456789"  # pragma: allowlist secret
+PROBE = r"""
+import importlib._bootstrap_external as bootstrap, json, sys, time
+compiled = []
+to_code = bootstrap.SourceLoader.source_to_code
+def counting(self, data, path, *, _optimize=-1):
+    compiled.append(path)
+    return to_code(self, data, path, _optimize=_optimize)
+bootstrap.SourceLoader.source_to_code = counting
+started = time.perf_counter()
+import handlers.aws_lambda as function
+imported = time.perf_counter()
+class Context:
+    aws_request_id = "bundle-smoke"; function_name = "smoke"; memory_limit_in_mb = 512
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:smoke"
+    def get_remaining_time_in_millis(self): return 10000
+answers = []
+for event in json.loads(sys.stdin.read()):
+    begun = time.perf_counter()
+    answer = function.handler(event, Context())
+    answer["seconds"] = time.perf_counter() - begun
+    answers.append(answer)
+print(json.dumps({"import_s": imported - started, "answers": answers, "compiled": compiled,
+                  "modules": sorted({name.split(".")[0] for name in sys.modules})}))
+"""
+
+
+@pytest.fixture(scope="module")
+def built() -> dict[str, lambda_package.Bundle]:
+    python = lambda_package.find_python312()
+    assert python, "CPython 3.12 (Lambda's runtime) is needed: pyenv install 3.12"
+    assert (ROOT / "node_modules" / ".bin" / "osls").exists(), "run: make deploy-deps (npm ci)"
+    lambda_package.package(python)
+    return {bundle.function: bundle for bundle in lambda_package.bundles()}
+
+
+@pytest.fixture(scope="module")
+def python312() -> str:
+    python = lambda_package.find_python312()
+    assert python
+    return python
+
+
+def _event(path: str, query: str = "", method: str = "GET", body: str = "", content_type: str = "") -> dict[str, Any]:
+    event = load_event("http_api_v2.json")
+    event["rawPath"] = event["requestContext"]["http"]["path"] = path
+    event["rawQueryString"] = query
+    event["requestContext"]["http"]["method"] = method
+    event["headers"] = {
+        **event["headers"],
+        "x-api-key": API_KEY,
+        **({"content-type": content_type} if content_type else {}),
+    }
+    event["body"] = body or None
+    return event
+
+
+def _run(bundle: lambda_package.Bundle, python: str, function: str, events: list[Any], tmp: Path) -> dict[str, Any]:
+    """Unzip the bundle and invoke its handler with ``events`` in a fresh CPython 3.12, as Lambda would."""
+    task = tmp / function
+    with zipfile.ZipFile(bundle.path) as archive:
+        archive.extractall(task)
+    config = yaml.safe_load((ROOT / "serverless.yml").read_text())
+    environment = {k: str(v) for k, v in config["functions"][function].get("environment", {}).items()}
+    env = {
+        "PATH": os.environ["PATH"],
+        "PYTHONPATH": str(task),
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "LAMBDA_TASK_ROOT": str(task),
+        "AWS_LAMBDA_FUNCTION_NAME": f"serverless-ml-ci-{function}",
+        "HOME": str(tmp),
+        **environment,
+        "AUTH_REQUIRED": "true",
+        "API_KEYS": API_KEY,
+        "MPLCONFIGDIR": str(tmp / "matplotlib"),
+        "X_BEARER_TOKEN": "unused-by-the-bundled-source",  # pragma: allowlist secret
+    }
+    result = subprocess.run(
+        [python, "-S", "-c", PROBE], input=json.dumps(events), cwd=tmp, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.splitlines()[-1])
+
+
+def test_the_generated_template_has_no_cfn_lint_error(built: dict[str, lambda_package.Bundle]) -> None:
+    cfn_lint = Path(sys.executable).parent / "cfn-lint"
+    result = subprocess.run([str(cfn_lint), str(lambda_package.TEMPLATE)], capture_output=True, text=True)
+    assert result.returncode & 3 == 0, result.stdout  # 2: errors, 1: cfn-lint failed; 4 and 8 are warnings
+    template = json.loads(lambda_package.TEMPLATE.read_text())
+    functions = [r["Properties"] for r in template["Resources"].values() if r["Type"] == "AWS::Lambda::Function"]
+    assert {f["Runtime"] for f in functions} == {"python3.12"}
+    secrets = [v for f in functions for k, v in f["Environment"]["Variables"].items() if "KEY" in k or "TOKEN" in k]
+    assert secrets and all(v.startswith("{{resolve:secretsmanager:") for v in secrets)
+
+
+def test_every_bundle_fits_lambda_and_the_prediction_bundle_its_own_budget(
+    built: dict[str, lambda_package.Bundle],
+) -> None:
+    assert set(built) == {"predict", "tweets"}
+    for bundle in built.values():
+        print(f"{bundle.function}: {bundle.zipped_mb:.1f} MB zipped, {bundle.unzipped_mb:.1f} MB unzipped")
+        assert bundle.unzipped_mb < lambda_package.LAMBDA_LIMIT_MB
+    assert built["predict"].unzipped_mb < PREDICT_BUDGET_MB
+    with zipfile.ZipFile(built["predict"].path) as archive:
+        tops = {name.split("/")[0] for name in archive.namelist()}
+    assert not tops & HEAVY, tops & HEAVY
+
+
+@pytest.mark.slow
+def test_the_prediction_bundle_answers_on_python_3_12_with_nothing_compiled(
+    built: dict[str, lambda_package.Bundle], python312: str, tmp_path: Path
+) -> None:
+    csv = "pregnant,glucose,pressure,triceps,insulin,mass,pedigree,age\n6,148,72,35,0,33.6,0.627,50\n"
+    events = [
+        _event("/predict_data", "pregnant=1&glucose=3&pressure=1"),
+        _event("/health"),
+        _event("/models/diabetes-gbm/predict", method="POST", body=csv, content_type="text/csv"),
+        _event("/predict_data", "pregnant=abc&glucose=3&pressure=1"),
+        {"model": "diabetes-gbm", "data": "6,148,72,35,0,33.6,0.627,50"},
+    ]
+    run = _run(built["predict"], python312, "predict", events, tmp_path)
+    print(f"predict bundle: import {run['import_s']:.3f} s, first invoke {run['answers'][0]['seconds']:.3f} s")
+    statuses = [answer.get("statusCode") for answer in run["answers"]]
+    assert statuses == [200, 200, 200, 422, None]
+    assert json.loads(run["answers"][0]["body"])["Answer"] == ["no"]
+    assert run["answers"][4]["predictions"] == ["yes"]
+    assert run["compiled"] == []
+    assert not set(run["modules"]) & HEAVY
+
+
+@pytest.mark.slow
+def test_the_tweets_bundle_draws_every_chart_on_python_3_12_with_nothing_compiled(
+    built: dict[str, lambda_package.Bundle], python312: str, tmp_path: Path
+) -> None:
+    user = "users=realDonaldTrump&n=400"
+    events = [
+        _event("/frequency", user),
+        _event("/sentiment", user),
+        _event("/html/frequency", user),
+        _event("/html/sentiment", user),
+        _event("/api/frequency", user),
+        _event("/api/sentiment", user),
+        _event("/static/plotly.min.js"),
+    ]
+    run = _run(built["tweets"], python312, "tweets", events, tmp_path)
+    answers = run["answers"]
+    print(f"tweets bundle: import {run['import_s']:.3f} s, first PNG {answers[0]['seconds']:.3f} s")
+    assert [a["statusCode"] for a in answers] == [200] * len(events), [a["body"][:300] for a in answers]
+    assert [a["isBase64Encoded"] for a in answers[:2]] == [True, True]  # the PNGs
+    assert all(a["headers"]["content-type"].startswith("image/png") for a in answers[:2])
+    assert all(a["isBase64Encoded"] is False for a in answers[2:])
+    assert run["compiled"] == []

@@ -1,0 +1,126 @@
+"""serverless.yml read as data: every app route reaches the right function, and the settings are deliberate."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from starlette.routing import BaseRoute
+
+from handlers.http_app import create_app
+
+ROOT = Path(__file__).resolve().parents[2]
+CONFIG: dict[str, Any] = yaml.safe_load((ROOT / "serverless.yml").read_text())
+FUNCTIONS: dict[str, dict[str, Any]] = CONFIG["functions"]
+HEAVY_ROUTES_MODULE = "handlers.routes.analyses"
+"""Routes defined here need matplotlib and plotly: only the ``tweets`` function carries them."""
+
+
+def _app_routes(routes: list[BaseRoute]) -> list[tuple[str, str, str]]:
+    """(method, path, endpoint module) for every route, through FastAPI's included routers."""
+    found = []
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            found += _app_routes(inner.routes)
+            continue
+        module = getattr(getattr(route, "endpoint", None), "__module__", "")
+        for method in sorted(getattr(route, "methods", None) or []):
+            if method != "HEAD":
+                found.append((method, getattr(route, "path", ""), module))
+    return found
+
+
+def _matches(template: str, path: str) -> bool:
+    pattern = re.sub(r"\\\{[^}]+\\\+\\\}", ".+", re.sub(r"\\\{[^}+]+\\\}", "[^/]+", re.escape(template)))
+    return re.fullmatch(pattern, path) is not None
+
+
+def _routes_to(kind: str, method: str, path: str) -> list[tuple[str, bool]]:
+    """The functions whose ``kind`` events take the request, and whether by a catch-all."""
+    found = []
+    for name, function in FUNCTIONS.items():
+        for event in function.get("events", []):
+            spec = event.get(kind)
+            if spec is None:
+                continue
+            if spec == "*":
+                found.append((name, True))
+                continue
+            catch_all = spec["path"].endswith("+}") or spec["path"] == "*"
+            methods = {spec["method"].upper()} - {"ANY", "*"}
+            if (not methods or method in methods) and _matches(spec["path"], path):
+                found.append((name, catch_all))
+    return found
+
+
+ROUTES = _app_routes(create_app().routes)
+
+
+@pytest.mark.parametrize("kind", ["httpApi", "http"])
+@pytest.mark.parametrize(("method", "path", "module"), ROUTES, ids=[f"{m} {p}" for m, p, _ in ROUTES])
+def test_every_route_of_the_app_reaches_a_function_that_can_serve_it(
+    kind: str, method: str, path: str, module: str
+) -> None:
+    targets = _routes_to(kind, method, path)
+    explicit = [name for name, catch_all in targets if not catch_all]
+    if module == HEAVY_ROUTES_MODULE:
+        assert explicit == ["tweets"], f"{method} {path} must be routed to the tweets function by name"
+    else:
+        assert targets and {name for name, _ in targets} <= {"predict"}, f"{method} {path}: {targets}"
+
+
+def test_both_functions_run_the_one_handler_from_their_own_bundle() -> None:
+    for name, function in FUNCTIONS.items():
+        module_name, attribute = function["handler"].replace("/", ".").rsplit(".", 1)
+        assert callable(getattr(importlib.import_module(module_name), attribute))
+        bundle = ROOT / function["module"]
+        assert (bundle / "requirements.txt").resolve() == ROOT / "requirements" / f"lambda-{name}.txt"
+        for code in ("core", "handlers", "models"):
+            assert (bundle / code).resolve() == ROOT / code, f"{bundle / code} must link to the repository's {code}"
+        assert function["package"]["patterns"][0] == f"{function['module']}/**"
+
+
+def test_sizes_memory_timeouts_and_runtime_are_set_on_purpose() -> None:
+    assert CONFIG["provider"]["runtime"] == "python3.12"
+    assert CONFIG["package"]["individually"] is True and "serverless-python-requirements" in CONFIG["plugins"]
+    for function in FUNCTIONS.values():
+        assert 128 <= function["memorySize"] <= 10240
+        assert function["timeout"] <= 29, "API Gateway stops waiting after 29 s (REST) or 30 s (HTTP API)"
+        assert float(function["environment"]["REQUEST_TIMEOUT_SECONDS"]) < function["timeout"]
+
+
+def test_rest_apis_return_png_as_bytes() -> None:
+    assert CONFIG["provider"]["apiGateway"]["binaryMediaTypes"] == ["*/*"]
+
+
+def test_no_secret_is_written_in_the_config() -> None:
+    environment = dict(CONFIG["provider"]["environment"])
+    for function in FUNCTIONS.values():
+        environment |= function.get("environment", {})
+    for name, value in environment.items():
+        if re.search(r"KEY|TOKEN|SECRET|PASSWORD", name):
+            assert re.fullmatch(r"\{\{resolve:(secretsmanager|ssm):.+\}\}", str(value)), name
+
+
+def test_the_python_requirements_plugin_avoids_the_known_traps() -> None:
+    options = CONFIG["custom"]["pythonRequirements"]
+    assert options["strip"] is False and options["slimPatternsAppendDefaults"] is False
+    assert not any("__pycache__" in p or "dist-info" in p or p.endswith(".pyc") for p in options["slimPatterns"])
+    assert "${env:SOURCE_DATE_EPOCH}" in options["cacheLocation"] and "3.12" in options["cacheLocation"]
+    assert "--python-version 3.12" in options["pipCmdExtraArgs"]
+
+
+def test_the_bundled_requirements_are_generated_from_the_lock() -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "deploy/bundles.py", "--check"], cwd=ROOT, capture_output=True, text=True, env=os.environ
+    )
+    assert result.returncode == 0, result.stderr

@@ -1,0 +1,62 @@
+"""``python -m emulator``: invoke prints the platform's answer; replay fails on a mismatch and --update repairs it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from emulator.__main__ import main
+from emulator.cases import DEFAULT_CORPUS
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_invoke_prints_the_lambda_answer_as_the_platform_returns_it(capsys):
+    assert main(["invoke", "--event", str(DEFAULT_CORPUS / "aws-rest" / "health.json")]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["statusCode"] == 200 and answer["isBase64Encoded"] is False
+    assert json.loads(answer["body"])["status"] == "ok"
+
+
+def test_invoke_takes_a_bare_event_with_platform(tmp_path, capsys):
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps({"model": "diabetes", "rows": [{"pregnant": 6, "glucose": 148, "pressure": 72}]}))
+    assert main(["invoke", "--platform", "aws-invoke", "--event", str(event)]) == 0
+    assert json.loads(capsys.readouterr().out)["predictions"] == ["yes"]
+
+
+def test_replay_fails_on_a_changed_answer_and_update_rewrites_it(tmp_path, capsys):
+    folder = tmp_path / "cloud-run"
+    folder.mkdir()
+    case = folder / "health.json"
+    shutil.copy(DEFAULT_CORPUS / "cloud-run" / "health.json", case)
+    data = json.loads(case.read_text())
+    data["expected"]["body"]["json"]["status"] = "sleeping"
+    case.write_text(json.dumps(data))
+    assert main(["replay", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "FAIL    cloud-run/health" in out and "0 passed, 1 failed" in out
+    assert main(["replay", "--update", str(tmp_path)]) == 0
+    assert json.loads(case.read_text())["expected"]["body"]["json"]["status"] == "ok"
+    assert main(["replay", str(tmp_path)]) == 0
+
+
+def test_parity_over_one_request(capsys):
+    assert main(["parity", str(DEFAULT_CORPUS / "cloud-run" / "predict__csv.json")]) == 0
+    assert "same predict__csv" in capsys.readouterr().out
+
+
+def test_the_module_runs_as_a_command():
+    done = subprocess.run(
+        [sys.executable, "-m", "emulator", "replay", str(DEFAULT_CORPUS / "aws-invoke")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.strip().endswith("0 failed")

@@ -1,0 +1,351 @@
+"""Regenerate the recorded-event corpus: ``python tests/events/make_corpus.py [--only NAME_PREFIX ...]``.
+
+Each neutral request below becomes a case for the platforms listed beside it, shaped by the emulator's
+event builders (fixed request id and time, so reruns give the same files) and answered by the real
+entry points; the answer becomes the expectation. Review the diff before committing: a regenerated
+expectation is a claim that the new behaviour is right.
+
+``record`` does the same for requests arriving over HTTP; this script is for the corpus as a whole.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from emulator.cases import DEFAULT_CORPUS, Case, gateway_config  # noqa: E402
+from emulator.compare import expectation  # noqa: E402
+from emulator.events import GatewayConfig  # noqa: E402
+from emulator.messages import HttpRequest  # noqa: E402
+from emulator.parity import FIXED_META  # noqa: E402
+from emulator.platforms import PLATFORMS  # noqa: E402
+
+ALL_HTTP = ("cloud-run", "gcf", "aws-http", "aws-rest", "aws-alb", "aws-url")
+LAMBDA_HTTP = ("aws-http", "aws-rest", "aws-alb", "aws-url")
+PLAIN = ("cloud-run", "gcf")
+UA = ("User-Agent", "curl/8.5.0")
+ANY = ("Accept", "*/*")
+BROWSER_IMG = ("Accept", "image/avif,image/webp,image/png,image/*,*/*;q=0.8")
+BROWSER_PAGE = ("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
+
+CSV = (
+    b"pregnant,glucose,pressure,triceps,insulin,mass,pedigree,age\n"
+    b"6,148,72,35,0,33.6,0.627,50\n1,85,66,29,0,26.6,0.351,31\n"
+)
+ROWS = b'{"rows":[{"pregnant":6,"glucose":148,"pressure":72},{"pregnant":1,"glucose":85,"pressure":66}]}'
+COLUMNS = b'{"columns":{"pregnant":[6,1],"glucose":[148,85],"pressure":[72,66]}}'
+
+
+def get(path: str, query: str = "", *headers: tuple[str, str]) -> HttpRequest:
+    return HttpRequest("GET", path, query, (UA, *(headers or (ANY,))))
+
+
+def post(path: str, body: bytes, content_type: str, *headers: tuple[str, str]) -> HttpRequest:
+    return HttpRequest("POST", path, "", (UA, ANY, ("Content-Type", content_type), *headers), body)
+
+
+# name -> (description, request, platforms)
+HTTP_CASES: dict[str, tuple[str, HttpRequest, tuple[str, ...]]] = {
+    "health": ("liveness and model versions", get("/health"), ALL_HTTP),
+    "predict_data__book": (
+        "the book's route, one row",
+        get("/predict_data", "pregnant=1&glucose=3&pressure=1"),
+        ALL_HTTP,
+    ),
+    "predict_data__repeated": (
+        "repeated query parameters give one answer per row",
+        get("/predict_data", "pregnant=1&pregnant=6&glucose=85&glucose=148&pressure=66&pressure=72"),
+        ALL_HTTP,
+    ),
+    "predict_data__url_encoded": (
+        "percent-encoded values (1.5e2 and a space-padded number) decode before parsing",
+        get("/predict_data", "pregnant=%201&glucose=1%2E5e2&pressure=7%30"),
+        ALL_HTTP,
+    ),
+    "predict_data__non_ascii_value": (
+        "a non-ASCII value is a 422 naming the field",
+        get("/predict_data", "pregnant=1&glucose=%C3%A9l%C3%A8ve&pressure=70"),
+        ALL_HTTP,
+    ),
+    "predict_data__missing_field": (
+        "a missing parameter is a 422 naming it",
+        get("/predict_data", "pregnant=1&glucose=100"),
+        ALL_HTTP,
+    ),
+    "predict_data__not_a_number": ("pregnant=abc", get("/predict_data", "pregnant=abc&glucose=1&pressure=1"), PLAIN),
+    "models": ("every model's metadata", get("/models"), PLAIN),
+    "model__diabetes_gbm": ("one model's metadata", get("/models/diabetes-gbm"), ("cloud-run", "gcf", "aws-http")),
+    "model__boston_predict_data": (
+        "a regression through its own route",
+        get("/models/boston/predict_data", "crim=0.01&zn=18&indus=2.3&chas=0&nox=0.5&rm=6&age=65&dis=4&rad=1&tax=242"),
+        ALL_HTTP,
+    ),
+    "model__unknown": ("an unknown model is a 404 naming it", get("/models/unknown-model"), PLAIN),
+    "model__non_ascii_name": (
+        "a non-ASCII, percent-encoded model name is a 404",
+        get("/models/diab%C3%A9tes/predict_data", "pregnant=1"),
+        ALL_HTTP,
+    ),
+    "predict__csv": (
+        "a CSV batch",
+        post("/models/diabetes-gbm/predict", CSV, "text/csv"),
+        ALL_HTTP,
+    ),
+    "predict__json_rows": (
+        "a JSON batch as rows",
+        post("/models/diabetes/predict", ROWS, "application/json"),
+        ALL_HTTP,
+    ),
+    "predict__json_columns": (
+        "a JSON batch as columns",
+        post("/models/diabetes/predict", COLUMNS, "application/json; charset=utf-8"),
+        PLAIN + ("aws-http",),
+    ),
+    "predict__malformed_json": (
+        "malformed JSON is a 400",
+        post("/models/diabetes/predict", b'{"rows": [', "application/json"),
+        ALL_HTTP,
+    ),
+    "predict__unsupported_media_type": (
+        "an XML body is a 415",
+        post("/models/diabetes/predict", b"<rows/>", "application/xml"),
+        PLAIN + ("aws-rest",),
+    ),
+    "predict__empty_batch": (
+        "no rows is a 422",
+        post("/models/diabetes/predict", b'{"rows": []}', "application/json"),
+        PLAIN,
+    ),
+    "predict__binary_body": (
+        "a body of raw bytes (base64 in the Lambda events) is a 400 or 415, never a 500",
+        post("/models/diabetes/predict", b"\x89PNG\r\n\x1a\n\x00\xff", "application/octet-stream"),
+        ALL_HTTP,
+    ),
+    "predict__with_cookies": (
+        "cookies travel in the 2.0 event's cookies field",
+        post("/models/diabetes/predict", ROWS, "application/json", ("Cookie", "session=abc; theme=dark")),
+        ("cloud-run", "aws-http", "aws-url", "aws-rest"),
+    ),
+    "docs": ("the interactive API docs page", get("/docs", "", BROWSER_PAGE), ("cloud-run", "gcf", "aws-http")),
+    "openapi": (
+        "the OpenAPI schema (body not compared: it changes with every route; schemathesis checks it)",
+        get("/openapi.json"),
+        ("cloud-run", "gcf", "aws-rest"),
+    ),
+    "not_found": ("an unknown path is a 404 in the JSON error shape", get("/no/such/route"), ALL_HTTP),
+    "method_not_allowed": (
+        "GET on a POST route is a 405 naming the allowed method",
+        get("/models/diabetes/predict"),
+        PLAIN + ("aws-rest", "aws-http"),
+    ),
+}
+
+ANALYSIS_CASES: dict[str, tuple[str, HttpRequest, tuple[str, ...]]] = {
+    "frequency__png": (
+        "tweets per day as a PNG (base64 in Lambda answers)",
+        get("/frequency", "users=realDonaldTrump&n=50", BROWSER_IMG),
+        ("cloud-run", "gcf", "aws-http", "aws-rest"),
+    ),
+    "sentiment__png": (
+        "sentiment per day as a PNG",
+        get("/sentiment", "users=realDonaldTrump&n=50", BROWSER_IMG),
+        ("cloud-run", "aws-url"),
+    ),
+    "html_sentiment": (
+        "the interactive chart page; plotly's random div ids are normalized",
+        get("/html/sentiment", "users=realDonaldTrump&n=50", BROWSER_PAGE),
+        ("cloud-run", "gcf", "aws-http", "aws-alb"),
+    ),
+    "api_frequency": (
+        "tweets per day as JSON",
+        get("/api/frequency", "users=realDonaldTrump&n=50"),
+        ALL_HTTP,
+    ),
+    "api_sentiment__url_encoded_users": (
+        "a percent-encoded comma between users",
+        get("/api/sentiment", "users=realDonaldTrump%2CrealDonaldTrump&n=20"),
+        PLAIN + ("aws-http",),
+    ),
+    "api_frequency__bad_user": (
+        "an invalid handle is a 422 naming users",
+        get("/api/frequency", "users=not%20a%20handle!"),
+        ALL_HTTP,
+    ),
+    "api_frequency__unknown_account": (
+        "an account with no tweets is a 404 naming it",
+        get("/api/frequency", "users=nobody_here_123"),
+        PLAIN + ("aws-rest",),
+    ),
+    "static_plotly": (
+        "plotly.js served by the service itself (3.5 MB, compared by sha256)",
+        get("/static/plotly.min.js"),
+        ("cloud-run", "aws-http", "aws-rest"),
+    ),
+    "api_sentiment__n_too_large": (
+        "n over the limit is a 422 naming n",
+        get("/api/sentiment", "users=a&n=999999"),
+        PLAIN,
+    ),
+}
+
+# "<platform>/<name>" -> (description, request, gateway settings in serverless.yml spelling)
+GATEWAY_VARIANTS: dict[str, tuple[str, HttpRequest, dict[str, Any]]] = {
+    "aws-alb/predict_data__repeated_multi_value": (
+        "a target group with multi-value headers: repeated parameters arrive as lists",
+        get("/predict_data", "pregnant=1&pregnant=6&glucose=85&glucose=148&pressure=66&pressure=72"),
+        {"multiValueHeaders": True},
+    ),
+    "aws-rest/predict__csv_text_media_types": (
+        "binaryMediaTypes limited to image/png: the CSV body arrives as text, not base64",
+        post("/models/diabetes-gbm/predict", CSV, "text/csv"),
+        {"binaryMediaTypes": ["image/png"]},
+    ),
+}
+
+DIABETES_GBM_CSV = "6,148,72,35,0,33.6,0.627,50\n1,85,66,29,0,26.6,0.351,31"
+
+INVOKE_CASES: dict[str, tuple[str, Any]] = {
+    "predict__csv_data": (
+        "SageMaker-style CSV rows in the model's feature order",
+        {"model": "diabetes-gbm", "data": DIABETES_GBM_CSV},
+    ),
+    "predict__rows": (
+        "JSON rows",
+        {"model": "diabetes", "rows": [{"pregnant": 6, "glucose": 148, "pressure": 72}]},
+    ),
+    "predict__unknown_model": ("an unknown model is an error object naming it", {"model": "nope", "data": "1,2,3"}),
+    "predict__missing_data": ("neither data nor rows", {"model": "diabetes"}),
+    "predict__wrong_feature_count": ("a CSV row with too few values", {"model": "diabetes-gbm", "data": "1,2,3"}),
+    "s3_event": (
+        "an S3 notification is refused naming the event kind",
+        {
+            "Records": [
+                {
+                    "eventVersion": "2.1",
+                    "eventSource": "aws:s3",
+                    "awsRegion": "us-east-1",
+                    "eventTime": "2023-11-14T22:13:20.000Z",
+                    "eventName": "ObjectCreated:Put",
+                    "s3": {"bucket": {"name": "example-bucket"}, "object": {"key": "batch.csv", "size": 1024}},
+                }
+            ]
+        },
+    ),
+    "schedule_event": (
+        "an EventBridge schedule is refused naming the event kind",
+        {
+            "version": "0",
+            "id": "53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa",
+            "detail-type": "Scheduled Event",
+            "source": "aws.events",
+            "account": "123456789012",
+            "time": "2023-11-14T22:13:20Z",
+            "region": "us-east-1",
+            "resources": ["arn:aws:events:us-east-1:123456789012:rule/nightly"],
+            "detail": {},
+        },
+    ),
+}
+
+
+def pubsub(model: str | None, data: bytes, content_type: str | None = None, mode: str = "binary") -> dict[str, Any]:
+    attributes = {k: v for k, v in (("model", model), ("contentType", content_type)) if v}
+    return {
+        "mode": mode,
+        "attributes": {
+            "specversion": "1.0",
+            "id": "8226543810155398",
+            "source": "//pubsub.googleapis.com/projects/example-project/topics/predictions",
+            "type": "google.cloud.pubsub.topic.v1.messagePublished",
+            "time": "2023-11-14T22:13:20.000Z",
+            "datacontenttype": "application/json",
+        },
+        "data": {
+            "message": {
+                "data": base64.b64encode(data).decode(),
+                "attributes": attributes,
+                "messageId": "8226543810155398",
+                "publishTime": "2023-11-14T22:13:20.000Z",
+            },
+            "subscription": "projects/example-project/subscriptions/predictions-sub",
+        },
+    }
+
+
+EVENT_CASES: dict[str, tuple[str, Any]] = {
+    "pubsub__json_rows": ("a Pub/Sub message with JSON rows, binary content mode", pubsub("diabetes", ROWS)),
+    "pubsub__csv_structured": (
+        "CSV rows, structured content mode",
+        pubsub("diabetes-gbm", CSV, "text/csv", mode="structured"),
+    ),
+    "pubsub__unknown_model": ("logged as an ERROR and acknowledged, not retried", pubsub("nope", ROWS)),
+    "pubsub__no_model_attribute": ("the model attribute is missing", pubsub(None, ROWS)),
+}
+
+
+UNCOMPARED_BODIES = {"openapi"}
+"""Cases whose body is not compared (an expectation without ``body``)."""
+
+PARITY_KNOWN: dict[str, dict[str, str]] = {
+    "static_plotly": {
+        "aws-alb": "an ALB refuses Lambda answers over 1 MB (502); plotly.js is 4.8 MB: serve it from a CDN there",
+        "gcf": "functions-framework's Flask app owns /static/<path> (404): bug reported, remove this once fixed",
+    },
+}
+"""Divergences parity reports but accepts, written into the cases' ``parity.known``."""
+
+
+def _write(platform_name: str, name: str, description: str, data: dict[str, Any]) -> str:
+    platform = PLATFORMS[platform_name]
+    case = Case(DEFAULT_CORPUS / platform_name / f"{name}.json", platform, {"description": description, **data})
+    response = platform.answer(platform.run(case.input, case.gateway))
+    case.data["expected"] = expectation(response)
+    if name in UNCOMPARED_BODIES:
+        del case.data["expected"]["body"]
+    case.save()
+    return f"{response.status} {case.name}"
+
+
+def generate(only: list[str], with_analyses: bool) -> None:
+    cases = dict(HTTP_CASES) | (ANALYSIS_CASES if with_analyses else {})
+    for name, (description, request, platforms) in cases.items():
+        if only and not name.startswith(tuple(only)):
+            continue
+        for platform_name in platforms:
+            platform = PLATFORMS[platform_name]
+            assert platform.build is not None
+            event = platform.build(request, GatewayConfig(), FIXED_META)
+            data = {platform.input_key: event}
+            if name in PARITY_KNOWN and platform.input_key == "request":
+                data["parity"] = {"known": PARITY_KNOWN[name]}
+            print(_write(platform_name, name, description, data))
+    for name, (description, request, gateway) in GATEWAY_VARIANTS.items():
+        if only and not name.split("/")[1].startswith(tuple(only)):
+            continue
+        platform = PLATFORMS[name.split("/")[0]]
+        assert platform.build is not None
+        event = platform.build(request, gateway_config(gateway), FIXED_META)
+        data = {"gateway": gateway, platform.input_key: event}
+        print(_write(platform.name, name.split("/")[1], description, data))
+    for kind, table in (("aws-invoke", INVOKE_CASES), ("gcf-event", EVENT_CASES)):
+        for name, (description, event) in table.items():
+            if not only or name.startswith(tuple(only)):
+                print(_write(kind, name, description, {"event": event}))
+
+
+def main() -> None:
+    args = argparse.ArgumentParser(description=__doc__)
+    args.add_argument("--only", nargs="*", default=[], help="regenerate only cases whose name starts with these")
+    args.add_argument("--no-analyses", action="store_true", help="skip the tweet analysis routes")
+    ns = args.parse_args()
+    generate(ns.only, not ns.no_analyses)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Reliability and security: auth, limits, logs, deadline, fuzzing, tampering, secrets, soak."""

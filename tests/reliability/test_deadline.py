@@ -1,0 +1,93 @@
+"""The request deadline: a 504 JSON error in time on every platform, capped by Lambda's remaining time."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+
+import pytest
+from fastapi import FastAPI
+from starlette.requests import Request
+
+from handlers.http_app import create_app
+from handlers.middleware.deadline import LAMBDA_SAFETY_MARGIN_SECONDS, budget_seconds
+from handlers.settings import Settings
+from tests.reliability.platforms import PLATFORMS, FakeLambdaContext, via_cloud_run, via_lambda
+
+
+def slow_app(settings: Settings) -> FastAPI:
+    app = create_app(settings)
+
+    @app.get("/slow", include_in_schema=False)
+    async def slow(request: Request, seconds: float = 5.0) -> dict[str, float]:
+        await asyncio.sleep(seconds)
+        return {"slept": seconds, "left": request.state.deadline - time.monotonic()}
+
+    @app.get("/own-timeout", include_in_schema=False)
+    async def own_timeout() -> None:
+        raise TimeoutError("a timeout of the route's own, not the deadline")
+
+    return app
+
+
+@pytest.mark.parametrize("platform", sorted(PLATFORMS))
+def test_a_request_past_its_deadline_gets_504_json_in_time(
+    make_settings: Callable[..., Settings], platform: str
+) -> None:
+    app = slow_app(make_settings(request_timeout_seconds=0.2))
+    started = time.perf_counter()
+    answer = PLATFORMS[platform](app, "GET", "/slow?seconds=5")
+    elapsed = time.perf_counter() - started
+    assert answer.status == 504
+    assert answer.json()["error"]["type"] == "DeadlineExceededError"
+    assert "deadline of 0.2 s" in answer.json()["error"]["message"]
+    assert elapsed < 2.0
+
+
+def test_a_request_within_its_deadline_is_answered_and_sees_the_deadline(
+    make_settings: Callable[..., Settings],
+) -> None:
+    app = slow_app(make_settings(request_timeout_seconds=5.0))
+    answer = via_cloud_run(app, "GET", "/slow?seconds=0.01")
+    assert answer.status == 200 and 4.0 < answer.json()["left"] <= 5.0
+
+
+def test_lambda_remaining_time_lowers_the_budget(make_settings: Callable[..., Settings]) -> None:
+    app = slow_app(make_settings(request_timeout_seconds=30.0))
+    context = FakeLambdaContext(timeout_seconds=LAMBDA_SAFETY_MARGIN_SECONDS + 0.3)
+    started = time.perf_counter()
+    answer = via_lambda(app, "GET", "/slow?seconds=5", context=context)
+    assert answer.status == 504 and time.perf_counter() - started < 2.0
+
+
+def test_an_invocation_with_no_time_left_is_refused_at_once(make_settings: Callable[..., Settings]) -> None:
+    app = slow_app(make_settings(request_timeout_seconds=30.0))
+    answer = via_lambda(app, "GET", "/slow?seconds=5", context=FakeLambdaContext(timeout_seconds=0.1))
+    assert answer.status == 504 and answer.json()["error"]["type"] == "DeadlineExceededError"
+
+
+def test_budget_is_the_setting_off_lambda_and_the_smaller_one_on_it() -> None:
+    assert budget_seconds({"type": "http"}, 30.0) == 30.0
+    assert budget_seconds({"aws.context": FakeLambdaContext(timeout_seconds=900)}, 30.0) == 30.0
+    assert budget_seconds({"aws.context": FakeLambdaContext(timeout_seconds=10)}, 30.0) == pytest.approx(
+        10 - LAMBDA_SAFETY_MARGIN_SECONDS, abs=0.05
+    )
+
+
+def test_a_timeout_raised_by_the_route_itself_is_not_called_a_deadline(make_settings: Callable[..., Settings]) -> None:
+    answer = via_cloud_run(slow_app(make_settings(request_timeout_seconds=5.0)), "GET", "/own-timeout")
+    assert answer.status == 500 and answer.json()["error"]["type"] == "InternalError"
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("", 30.0), ("2.5", 2.5), ("60", 60.0)])
+def test_the_timeout_is_configurable(monkeypatch: pytest.MonkeyPatch, raw: str, expected: float) -> None:
+    monkeypatch.setenv("REQUEST_TIMEOUT_SECONDS", raw)
+    assert Settings.from_env().request_timeout_seconds == expected
+
+
+@pytest.mark.parametrize("raw", ["0", "-1", "soon", "inf", "nan"])
+def test_a_bad_timeout_stops_the_start(monkeypatch: pytest.MonkeyPatch, raw: str) -> None:
+    monkeypatch.setenv("REQUEST_TIMEOUT_SECONDS", raw)
+    with pytest.raises(ValueError, match="REQUEST_TIMEOUT_SECONDS"):
+        Settings.from_env()
