@@ -4,7 +4,6 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8080
-export PYTHONDONTWRITEBYTECODE ?=
 
 .PHONY: install serve test lint typecheck unit emulator models lock clean test-deps soak deploy-deps bundles package package-size deploy-aws secrets-baseline
 
@@ -74,10 +73,11 @@ bundles: install
 package package-size: install deploy-deps
 	$(BIN)/python deploy/lambda_package.py
 
-# Deploy to AWS with the credentials of the environment: make deploy-aws STAGE=prod
+# Deploy to AWS with the credentials of the environment: make deploy-aws STAGE=prod [ACCESS=public]
 STAGE ?= dev
+ACCESS ?= iam
 deploy-aws: install deploy-deps
-	$(BIN)/python deploy/lambda_package.py --deploy $(STAGE)
+	$(BIN)/python deploy/lambda_package.py --deploy $(STAGE) -- --param=access=$(ACCESS)
 
 lock:
 	rm -rf /tmp/serverless-ml-lock && $(PYTHON) -m venv /tmp/serverless-ml-lock

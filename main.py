@@ -1,12 +1,14 @@
-"""The source file functions-framework loads (``--source main.py``, Cloud Functions' default): the HTTP targets.
+"""The source file functions-framework loads (``--source main.py``, Cloud Functions' default): the targets.
 
 ``app`` serves every route of the service, as Cloud Run and Lambda do:
 ``functions-framework --target=app`` locally, ``gcloud functions deploy ... --entry-point app`` in the
-cloud (see README.md, "Deploy and run each platform").
+cloud (see README.md, "Deploy and run each platform"). ``predict_event`` is a CloudEvent target: a
+Pub/Sub message carrying a batch, answered in a structured log line (``handlers/gcf_events.py``).
 """
 
 from handlers.gcf import app, claim_framework_routes
+from handlers.gcf_events import predict_event
 
 claim_framework_routes()
 
-__all__ = ["app"]
+__all__ = ["app", "predict_event"]

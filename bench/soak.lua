@@ -1,6 +1,7 @@
 -- wrk script for `python -m bench.soak`: replays a mix of requests and counts the answers by status.
 -- args[1]: a file with one request a line, "METHOD<TAB>TARGET<TAB>CONTENT-TYPE<TAB>KEY?<TAB>BODY"
--- (KEY? is 1 to send the API key, BODY has "\n" for newlines); args[2]: the API key, if any.
+-- (KEY? is 1 to send the API key, 2 to send a wrong one, 0 for none; BODY has "\n" for newlines);
+-- args[2]: the API key.
 
 local threads = {}
 
@@ -15,7 +16,8 @@ function init(args)
     local method, target, ctype, keyed, body = line:match("^([^\t]*)\t([^\t]*)\t([^\t]*)\t([^\t]*)\t(.*)$")
     local headers = {}
     if ctype ~= "" then headers["Content-Type"] = ctype end
-    if keyed == "1" and args[2] then headers["X-API-Key"] = args[2] end
+    if keyed == "1" then headers["X-API-Key"] = args[2] end
+    if keyed == "2" then headers["X-API-Key"] = "wrong-" .. args[2] end
     body = body:gsub("\\n", "\n")
     table.insert(requests, wrk.format(method, target, headers, body ~= "" and body or nil))
   end

@@ -40,7 +40,7 @@ class Chart:
     measure: str
     y_label: str
     hover: tuple[str, ...] = ()
-    """Further measures shown beside ``measure`` when pointing at a period in the HTML chart."""
+    """Further measures shown beside ``measure`` when pointing at a period, and totalled in each panel's title."""
 
 
 @dataclass(frozen=True)

@@ -145,7 +145,8 @@ def _from_csv(spec: ModelSpec, body: bytes, max_rows: int) -> Matrix:
         check_row_count(0, max_rows)
     order = [header.index(name) for name in spec.feature_names]
     try:
-        x = np.loadtxt(io.StringIO(rest), delimiter=",", ndmin=2, dtype=np.float64, quotechar='"')
+        # comments=None: a "#" is not a comment here but a character no number has, to be refused by name.
+        x = np.loadtxt(io.StringIO(rest), delimiter=",", ndmin=2, dtype=np.float64, quotechar='"', comments=None)
     except ValueError:
         x = _diagnose_csv(spec, header, rest)
     if x.size == 0:

@@ -19,6 +19,7 @@ changed since the last build (a digest of those inputs is kept beside the output
 from __future__ import annotations
 
 import argparse
+import fcntl
 import hashlib
 import json
 import os
@@ -39,6 +40,7 @@ LAMBDA_LIMIT_MB = 250.0
 """Lambda's limit on a function's unzipped code and layers."""
 INPUT_FILES = (
     "serverless.yml",
+    "deploy/lambda_package.py",
     "package-lock.json",
     "requirements/lambda-predict.txt",
     "requirements/lambda-tweets.txt",
@@ -101,6 +103,39 @@ def bundles() -> list[Bundle]:
     return sorted(found, key=lambda b: b.function)
 
 
+FUNCTIONS = {"predict": "requirements/lambda-predict.txt", "tweets": "requirements/lambda-tweets.txt"}
+COMPILE_TOP_LEVEL = """
+import py_compile, sys
+mode = py_compile.PycInvalidationMode.CHECKED_HASH
+for source, target in zip(sys.argv[1::2], sys.argv[2::2]):
+    py_compile.compile(source, cfile=target, doraise=True, invalidation_mode=mode)
+"""
+
+
+def compile_top_level_modules(python: str) -> None:
+    """The .pyc of single-file requirements (``typing_extensions.py``), which the plugin leaves out of the zip.
+
+    serverless-python-requirements skips the ``__pycache__`` at the top of its install directory, so
+    a module that is one file there (not a package) would be compiled at every cold start (60 ms for
+    typing_extensions). The same file, from the same pinned version installed here, is compiled by
+    CPython 3.12 into ``deploy/aws/<function>/__pycache__``, which the function's own files carry.
+    """
+    from importlib import metadata
+
+    for function, requirements in FUNCTIONS.items():
+        pairs: list[str] = []
+        for line in (ROOT / requirements).read_text().splitlines():
+            if not line or line.startswith("#"):
+                continue
+            distribution = metadata.distribution(line.split("==", 1)[0])
+            for file in distribution.files or []:
+                if "/" not in str(file) and str(file).endswith(".py"):
+                    target = ROOT / "deploy" / "aws" / function / "__pycache__" / f"{file.stem}.cpython-312.pyc"
+                    pairs += [str(file.locate()), str(target)]
+        if pairs:
+            subprocess.run([python, "-c", COMPILE_TOP_LEVEL, *pairs], check=True)
+
+
 def _osls(python: str, *args: str, offline: bool) -> None:
     """Compile this repository's modules for 3.12, then run osls (offline: with no AWS credentials at all)."""
     env = dict(os.environ)
@@ -114,18 +149,26 @@ def _osls(python: str, *args: str, offline: bool) -> None:
         SLS_NOTIFICATIONS_MODE="off",
     )
     subprocess.run([python, "-m", "compileall", "-q", "-f", "core", "handlers"], cwd=ROOT, env=env, check=True)
+    compile_top_level_modules(python)
     subprocess.run([str(ROOT / "node_modules" / ".bin" / "osls"), *args], cwd=ROOT, env=env, check=True)
 
 
 def package(python: str, *, force: bool = False) -> bool:
-    """Run ``osls package`` unless its output is up to date; True if it ran."""
-    digest = inputs_digest()
-    if not force and TEMPLATE.exists() and STAMP.exists() and STAMP.read_text().strip() == digest:
-        return False
-    STAMP.unlink(missing_ok=True)
-    _osls(python, "package", "--stage", STAGE, offline=True)
-    STAMP.write_text(digest + "\n")
-    return True
+    """Run ``osls package`` unless its output is up to date; True if it ran.
+
+    Two runs at once (two test sessions on one checkout) would write the same files: the second waits
+    for the first on a lock, then finds the output up to date.
+    """
+    OUTPUT.mkdir(exist_ok=True)
+    with open(OUTPUT.parent / ".serverless.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        digest = inputs_digest()
+        if not force and TEMPLATE.exists() and STAMP.exists() and STAMP.read_text().strip() == digest:
+            return False
+        STAMP.unlink(missing_ok=True)
+        _osls(python, "package", "--stage", STAGE, offline=True)
+        STAMP.write_text(digest + "\n")
+        return True
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -133,6 +176,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--force", action="store_true", help="package even if nothing changed")
     parser.add_argument("--sizes-only", action="store_true", help="only report the sizes of the last build")
     parser.add_argument("--deploy", metavar="STAGE", help="deploy to AWS instead, with the environment's credentials")
+    parser.add_argument(
+        "osls_args", nargs="*", help="more osls arguments for --deploy, after --: --param=access=public"
+    )
     args = parser.parse_args(argv)
     if not args.sizes_only:
         python = find_python312()
@@ -141,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         if args.deploy:
             STAMP.unlink(missing_ok=True)  # deploy rewrites .serverless/ for its own stage
-            _osls(python, "deploy", "--stage", args.deploy, offline=False)
+            _osls(python, "deploy", "--stage", args.deploy, *args.osls_args, offline=False)
             return 0
         print("packaged" if package(python, force=args.force) else "up to date: .serverless/ (--force rebuilds)")
     print(

@@ -147,7 +147,21 @@ def _body_mismatch(expected: dict[str, Any], response: HttpResponse, names: list
         want, got = expected, actual
     if want == got:
         return None
-    return f"body differs: expected {_short(want)}, got {_short(got)}"
+    return _difference(want, got)
+
+
+def _difference(want: Any, got: Any, context: int = 60) -> str:
+    """Where the bodies first differ, with a little of each around that point (long bodies share long prefixes)."""
+    expected = want if isinstance(want, str) else orjson.dumps(want).decode()
+    actual = got if isinstance(got, str) else orjson.dumps(got).decode()
+    at = next(
+        (i for i, (a, b) in enumerate(zip(expected, actual, strict=False)) if a != b), min(len(expected), len(actual))
+    )
+    start = max(0, at - context)
+    return (
+        f"body differs at character {at}: expected ...{expected[start : at + context]!r}..., "
+        f"got ...{actual[start : at + context]!r}..."
+    )
 
 
 def _short(value: Any, limit: int = 160) -> str:

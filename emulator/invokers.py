@@ -19,7 +19,6 @@ import functools
 import importlib
 import io
 import os
-import tempfile
 import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -127,22 +126,6 @@ def functions_framework_app(target: str, source: str) -> Any:
         return functions_framework.create_app(target=target, source=source)  # type: ignore[no-untyped-call]
 
 
-@functools.cache
-def _gcf_event_source() -> Path:
-    """``main.py`` once it re-exports the CloudEvent target; until then a one-line source file that does.
-
-    functions-framework adds its source's folder to ``sys.path``, so the stand-in lives in a folder of its
-    own rather than pointing at ``handlers/`` (which would make ``handlers``' modules importable bare).
-    """
-    if GCF_SOURCE.exists() and GCF_EVENT_TARGET in GCF_SOURCE.read_text(encoding="utf-8"):
-        return GCF_SOURCE
-    folder = Path(tempfile.gettempdir()) / "serverless-ml-emulator"
-    folder.mkdir(exist_ok=True)
-    source = folder / "gcf_event_main.py"
-    source.write_text(f"from handlers.gcf_events import {GCF_EVENT_TARGET}  # noqa: F401\n", encoding="utf-8")
-    return source
-
-
 def _drive(app: Any, req: HttpRequest) -> HttpResponse:
     """One request through a Flask app's test client (or Starlette's, if functions-framework built an ASGI app)."""
     if hasattr(app, "test_client"):
@@ -190,7 +173,7 @@ def cloudevent_request(event: dict[str, Any]) -> HttpRequest:
 
 def invoke_cloudevent(event: dict[str, Any]) -> HttpResponse:
     """A CloudEvent delivered to the functions-framework target ``predict_event``; stdout lines become ``logs``."""
-    app = functions_framework_app(GCF_EVENT_TARGET, str(_gcf_event_source()))
+    app = functions_framework_app(GCF_EVENT_TARGET, str(GCF_SOURCE))
     captured = io.StringIO()
     with contextlib.redirect_stdout(captured):
         response = _drive(app, cloudevent_request(event))

@@ -22,13 +22,12 @@ from typing import Any
 from mangum import Mangum
 from mangum.adapter import HANDLERS
 
-from core.errors import CoreError, InvalidInputError
-from core.prediction import served_model
-from core.registry import model_specs
+from core.errors import InvalidInputError
 from handlers import aws_direct
 from handlers.errors import core_error_body
 from handlers.http_app import create_app
 from handlers.settings import settings
+from handlers.warm import warm_models
 
 logger = logging.getLogger(__name__)
 
@@ -42,16 +41,7 @@ asyncio.set_event_loop(_loop)  # before Mangum, which would otherwise make (and 
 adapter = Mangum(app, lifespan="off", text_mime_types=TEXT_MIME_TYPES)
 
 
-def _warm_models() -> None:
-    """Load every model now, so that no invocation pays for it; a broken one answers 503 when asked for."""
-    for name in model_specs():
-        try:
-            served_model(name, SETTINGS.models_dir)
-        except CoreError as exc:
-            logger.error("model %s cannot be served: %s", name, exc.message)
-
-
-_warm_models()
+warm_models(SETTINGS)
 
 
 def event_kind(event: Mapping[str, Any]) -> str:

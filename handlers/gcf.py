@@ -14,7 +14,6 @@ was chosen over functions-framework's ASGI mode, with the measurements.
 from __future__ import annotations
 
 import io
-import logging
 import threading
 from typing import Any, cast
 
@@ -22,24 +21,16 @@ from a2wsgi import ASGIMiddleware
 from a2wsgi.asgi_typing import ASGIApp
 from werkzeug.wrappers import Request, Response
 
-from core.errors import CoreError
-from core.prediction import served_model
-from core.registry import model_specs
 from handlers.http_app import create_app
 from handlers.settings import settings
-
-logger = logging.getLogger(__name__)
+from handlers.warm import warm_models
 
 SETTINGS = settings()
 asgi_app = create_app(SETTINGS)
 _bridge: ASGIMiddleware | None = None
 _bridge_lock = threading.Lock()
 
-for _name in model_specs():  # load once, before the fork, so no request pays for it
-    try:
-        served_model(_name, SETTINGS.models_dir)
-    except CoreError as _exc:
-        logger.error("model %s cannot be served: %s", _name, _exc.message)
+warm_models(SETTINGS)  # before the fork: the workers share the loaded models
 
 
 def _wsgi_bridge() -> ASGIMiddleware:

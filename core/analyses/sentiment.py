@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from core.analysis_spec import AnalysisSpec, Chart, Table
-from core.tweets.lexicon import bing_counts
 from core.tweets.periods import UNIT, period_starts
 from core.tweets.types import Tweet
 
 
 def sentiment_per_period(tweets: Sequence[Tweet], options: Mapping[str, str]) -> Table:
     """Positive and negative Bing words per period, and their difference."""
+    from core.tweets.lexicon import bing_counts  # the regex tokenizer loads on the first sentiment request
+
     totals: dict[str, list[int]] = {}
     for start, tweet in zip(period_starts(tweets, options["unit"]), tweets, strict=True):
         positive, negative = bing_counts(tweet.text)

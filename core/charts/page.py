@@ -93,7 +93,8 @@ def _bars(chart: Chart, result: dict[str, Any], unit: str) -> tuple[list[dict[st
         )
         bottom, left = i + columns >= len(series_list), i % columns == 0
         matches = {"matches": "x"} if i else {}
-        layout["xaxis" + suffix] = _axis(x_label(unit) if bottom else None, type="date", **matches)
+        span = {"range": [series["first_tweet"][:10], series["last_tweet"][:10]]} if not values else {}
+        layout["xaxis" + suffix] = _axis(x_label(unit) if bottom else None, type="date", **matches, **span)
         y_title = chart.y_label if left and rows == 1 else None
         layout["yaxis" + suffix] = _axis(y_title, **({"matches": "y"} if i else {}))
         totals = ", ".join(f"{sum(series[m])} {m}" for m in chart.hover)

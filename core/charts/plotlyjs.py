@@ -14,6 +14,7 @@ import gzip
 import hashlib
 import importlib.util
 import re
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,9 +51,17 @@ def file_name() -> str:
     return f"plotly-{version()}.min.js"
 
 
-@functools.cache
+_loading = threading.Lock()
+
+
 def script() -> Script:
-    """The file's bytes, read and gzipped once per process."""
+    """The file's bytes, read and gzipped once per process (by one thread: the others wait for it)."""
+    with _loading:
+        return _read()
+
+
+@functools.cache
+def _read() -> Script:
     body = script_path().read_bytes()
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     return Script(body=body, gzipped=gzip.compress(body, compresslevel=6, mtime=0), etag=etag)

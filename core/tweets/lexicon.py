@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import threading
 from pathlib import Path
 
 from core.paths import DATA_DIR
@@ -20,9 +21,17 @@ SCORE_CACHE_SIZE = 65_536
 """Texts whose counts are remembered: a warm request over the same tweets skips tokenizing them."""
 
 
-@functools.cache
+_loading = threading.Lock()
+
+
 def bing_lexicon(path: Path = BING_PATH) -> dict[str, tuple[int, int]]:
-    """Each word and its number of (positive, negative) entries; read once per process."""
+    """Each word and its number of (positive, negative) entries; read once per process, by one thread."""
+    with _loading:
+        return _read(path)
+
+
+@functools.cache
+def _read(path: Path) -> dict[str, tuple[int, int]]:
     table: dict[str, tuple[int, int]] = {}
     with path.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):

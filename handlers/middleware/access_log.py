@@ -22,6 +22,7 @@ import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 LOGGER_NAME = "serverless_ml.access"
+logger = logging.getLogger(__name__)
 ERROR_BODY_PEEK = 4096
 """Bytes of an error response read to find its ``error.type``; error bodies are far smaller."""
 MAX_PATH = 256
@@ -137,9 +138,12 @@ class AccessLogMiddleware:
             raise
         finally:
             status = response["status"]
-            if error_type is None and status >= 400:
-                error_type = _error_type(response["error_body"])
-            self._log(scope, state, arrived, time.perf_counter() - start, status, error_type)
+            try:
+                if error_type is None and status >= 400:
+                    error_type = _error_type(response["error_body"])
+                self._log(scope, state, arrived, time.perf_counter() - start, status, error_type)
+            except Exception:  # a lost log line must not cost the client its answer
+                logger.warning("access log line dropped for a %s response", status, exc_info=True)
 
     def _log(
         self, scope: Scope, state: dict[str, Any], arrived: dt.datetime, seconds: float, status: int, error: str | None

@@ -75,8 +75,9 @@ def _accepts_gzip(header: str) -> bool:
     return False
 
 
-async def plotly_js(request: Request, file_name: str) -> Response:
+async def plotly_js(request: Request) -> Response:
     """plotly.js as shipped in the plotly package: gzipped when the client accepts it, 304 when unchanged."""
+    file_name = request.path_params["file_name"]
     if file_name not in (plotlyjs.file_name(), STATIC_PLOTLY):
         raise NotFoundError(f"no static file {file_name!r}; plotly.js is {plotlyjs.file_name()!r}")
     script = await run_in_threadpool(plotlyjs.script)  # the first call reads and gzips 4.8 MB

@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from deploy import lambda_package
 from tests.handlers.lambda_events import load_event
+
+pytestmark = pytest.mark.slow  # one real `serverless package` (2 to 3 minutes unless its inputs are unchanged)
 
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = {"matplotlib", "plotly", "pandas", "tweepy", "sklearn", "scipy", "PIL", "fontTools"}
@@ -90,8 +91,13 @@ def _run(bundle: lambda_package.Bundle, python: str, function: str, events: list
     task = tmp / function
     with zipfile.ZipFile(bundle.path) as archive:
         archive.extractall(task)
-    config = yaml.safe_load((ROOT / "serverless.yml").read_text())
-    environment = {k: str(v) for k, v in config["functions"][function].get("environment", {}).items()}
+    template = json.loads(lambda_package.TEMPLATE.read_text())
+    resource = next(
+        r["Properties"]
+        for r in template["Resources"].values()
+        if r["Type"] == "AWS::Lambda::Function" and r["Properties"]["FunctionName"].endswith(f"-{function}")
+    )
+    environment = resource["Environment"]["Variables"]  # as deployed; the secrets are replaced below
     env = {
         "PATH": os.environ["PATH"],
         "PYTHONPATH": str(task),
@@ -119,6 +125,9 @@ def test_the_generated_template_has_no_cfn_lint_error(built: dict[str, lambda_pa
     template = json.loads(lambda_package.TEMPLATE.read_text())
     functions = [r["Properties"] for r in template["Resources"].values() if r["Type"] == "AWS::Lambda::Function"]
     assert {f["Runtime"] for f in functions} == {"python3.12"}
+    assert all(f["SnapStart"] == {"ApplyOn": "PublishedVersions"} for f in functions)
+    aliases = [r for r in template["Resources"].values() if r["Type"] == "AWS::Lambda::Alias"]
+    assert len(aliases) == len(functions)  # the APIs call the alias, the only thing SnapStart applies to
     secrets = [v for f in functions for k, v in f["Environment"]["Variables"].items() if "KEY" in k or "TOKEN" in k]
     assert secrets and all(v.startswith("{{resolve:secretsmanager:") for v in secrets)
 
@@ -136,7 +145,6 @@ def test_every_bundle_fits_lambda_and_the_prediction_bundle_its_own_budget(
     assert not tops & HEAVY, tops & HEAVY
 
 
-@pytest.mark.slow
 def test_the_prediction_bundle_answers_on_python_3_12_with_nothing_compiled(
     built: dict[str, lambda_package.Bundle], python312: str, tmp_path: Path
 ) -> None:
@@ -158,7 +166,6 @@ def test_the_prediction_bundle_answers_on_python_3_12_with_nothing_compiled(
     assert not set(run["modules"]) & HEAVY
 
 
-@pytest.mark.slow
 def test_the_tweets_bundle_draws_every_chart_on_python_3_12_with_nothing_compiled(
     built: dict[str, lambda_package.Bundle], python312: str, tmp_path: Path
 ) -> None:

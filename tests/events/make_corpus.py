@@ -295,7 +295,6 @@ UNCOMPARED_BODIES = {"openapi"}
 PARITY_KNOWN: dict[str, dict[str, str]] = {
     "static_plotly": {
         "aws-alb": "an ALB refuses Lambda answers over 1 MB (502); plotly.js is 4.8 MB: serve it from a CDN there",
-        "gcf": "functions-framework's Flask app owns /static/<path> (404): bug reported, remove this once fixed",
     },
 }
 """Divergences parity reports but accepts, written into the cases' ``parity.known``."""

@@ -147,3 +147,18 @@ def test_png_is_base64_with_is_base64_encoded_and_text_stays_text(template: str)
     event = json.loads(json.dumps(event).replace('"/chart"', '"/page"'))
     html = adapter(event, FakeContext())
     assert html["isBase64Encoded"] is False and html["body"] == "<p>é</p>"
+
+
+def test_the_app_needs_no_lifespan_so_turning_it_off_loses_nothing() -> None:
+    """Lambda never runs the ASGI lifespan (Mangum's is off); a startup hook would silently not run there."""
+    from fastapi.routing import _DefaultLifespan
+
+    routers = [aws_lambda.app.router]
+    while routers:
+        router = routers.pop()
+        assert router.on_startup == [] and router.on_shutdown == []
+        for route in router.routes:
+            inner = getattr(route, "original_router", None)
+            if inner is not None:
+                assert isinstance(inner.lifespan_context, _DefaultLifespan), "a router brought its own lifespan"
+                routers.append(inner)

@@ -13,6 +13,7 @@ import pytest
 from fastapi import FastAPI
 
 from handlers.http_app import create_app
+from handlers.middleware import access_log
 from handlers.middleware.auth import api_key_hashes
 from handlers.settings import Settings
 from tests.reliability.conftest import KEY
@@ -128,3 +129,11 @@ def test_the_real_server_writes_one_json_line_per_request_to_stdout() -> None:
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60).stdout
     lines = [json.loads(line) for line in out.splitlines()]
     assert [line["path"] for line in lines] == ["/predict_data", "/health"]
+
+
+def test_a_log_line_that_fails_costs_the_client_nothing(app: FastAPI, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_: object) -> dict[str, Any]:
+        raise RuntimeError("the log line could not be built")
+
+    monkeypatch.setattr(access_log, "trace_fields", broken)
+    assert via_cloud_run(app, "GET", BOOK).status == 200

@@ -128,7 +128,18 @@ def test_any_bytes_give_a_matrix_or_a_core_error(spec: ModelSpec, body: bytes, c
     _refused_cleanly(spec, body, content_type)
 
 
+CSV_CHARACTERS = '",\r\n\x00 \t0123456789.eE+-nafi#\ufeff\u00a0'
+"""What breaks CSV readers: quotes, bare CRs, NULs, comment and byte-order marks, things like numbers."""
+
+
 @PROPERTY
+@given(st.sampled_from(SPECS), st.booleans(), st.text(alphabet=CSV_CHARACTERS, max_size=80))
+def test_any_csv_text_gives_a_matrix_or_a_core_error(spec: ModelSpec, with_header: bool, text: str) -> None:
+    header = ",".join(spec.feature_names) + "\n" if with_header else ""
+    _refused_cleanly(spec, (header + text).encode(), "text/csv")
+
+
+@settings(PROPERTY, max_examples=60)  # nested documents are slow to draw
 @given(st.data())
 def test_any_json_document_gives_a_matrix_or_a_core_error(data: st.DataObject) -> None:
     spec = data.draw(st.sampled_from(SPECS))

@@ -30,6 +30,7 @@ alice,2024-03-03T21:00:00Z,"Love it"
 bob,2024-03-01T12:00:00Z,"Sad and angry"
 bob,2024-03-02T12:00:00Z,"Brilliant success"
 bob,2024-03-04T12:00:00Z,"good good good"
+carol,2024-03-05T12:00:00Z,"a table and a chair"
 """
 
 
@@ -86,8 +87,20 @@ def test_two_accounts_get_a_line_colour_each(two: TestClient) -> None:
     assert all(_count(image, colour, (0, 0, 800, 450)) > 50 for colour in USER_COLOURS[:2])
 
 
+def test_an_account_without_a_lexicon_word_gets_an_empty_series_and_an_empty_panel(two: TestClient) -> None:
+    (series,) = two.get("/api/sentiment", params={"users": "carol"}).json()["series"]
+    assert (series["tweets_analyzed"], series["dates"], series["sentiment"]) == (1, [], [])
+    image = _image(two.get("/sentiment", params={"users": "carol"}).content)
+    assert image.size == (800, 450)
+    assert _count(image, POSITIVE, (0, 0, 800, 450)) == _count(image, NEGATIVE, (0, 0, 800, 450)) == 0
+    (trace,), layout = _figure(two.get("/html/sentiment", params={"users": "carol"}).text, "sentiment-chart")
+    assert trace["x"] == []
+    assert layout["xaxis"]["range"] == ["2024-03-05", "2024-03-05"]  # the day analysed, not 1970
+
+
 def _figure(page: str, div_id: str) -> tuple[list[dict], dict]:
-    start = page.index(f'Plotly.newPlot(                        "{div_id}",') + len(div_id) + 42
+    quoted = json.dumps(div_id)
+    start = page.index(quoted, page.index("Plotly.newPlot(")) + len(quoted)
     decoder = json.JSONDecoder()
     data, end = decoder.raw_decode(page, page.index("[", start))
     layout, _ = decoder.raw_decode(page, page.index("{", end))
