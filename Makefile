@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8080
 
-.PHONY: install serve test lint typecheck unit emulator models lock clean test-deps soak deploy-deps bundles package package-size deploy-aws secrets-baseline
+.PHONY: install serve test lint typecheck unit emulator models lock clean bench bench-deps test-deps soak deploy-deps bundles package package-size deploy-aws secrets-baseline
 
 install: $(VENV)/.installed
 
@@ -52,6 +52,19 @@ emulator: install
 	$(BIN)/python -m emulator parity --config serverless.yml
 
 test: lint typecheck emulator unit
+
+# Benchmarks (docs/benchmarks.md), side by side with the R plumber service from ../shared/peers when it is
+# there: `make bench`, or `make bench BENCH_ARGS=--quick` for a smoke run. Our modules are byte-compiled
+# first, as the Docker image and the Lambda bundles ship them.
+bench-deps:
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+	@if [ -d ../shared/peers/r-plumber ] && ! Rscript -e 'library(plumber); library(mlbench)' >/dev/null 2>&1; then \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends r-base-core r-cran-plumber r-cran-mlbench; fi
+
+bench: install deploy-deps bench-deps
+	$(BIN)/python -m compileall -q core handlers emulator main.py
+	$(BIN)/python deploy/lambda_package.py
+	$(BIN)/python -m bench $$([ -d ../shared/peers/r-plumber ] && echo --r-peer) $(BENCH_ARGS)
 
 models: install
 	$(BIN)/python -m core.train

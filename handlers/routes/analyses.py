@@ -137,6 +137,7 @@ def build_router(settings: Settings) -> APIRouter:
         methods=["GET"],
         summary="plotly.js, which the HTML charts load",
         openapi_extra={
+            "parameters": [{"name": "file_name", "in": "path", "required": True, "schema": {"type": "string"}}],
             "responses": {
                 "200": {"description": "JavaScript", "content": {"text/javascript": {"schema": {"type": "string"}}}},
                 "304": {"description": "Not modified (If-None-Match)"},
