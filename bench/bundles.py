@@ -1,12 +1,12 @@
-"""Each Lambda function's bundle, zipped and unzipped, from the real ``serverless package`` output."""
+"""Each Lambda function's bundle, zipped and unzipped, from the real ``serverless package`` output.
+
+The function zips are the ones the generated CloudFormation template deploys (``deploy/lambda_package.py``
+finds them), so the figures are what Lambda would unpack.
+"""
 
 from __future__ import annotations
 
-import zipfile
 from dataclasses import dataclass
-from pathlib import Path
-
-from bench.servers import ROOT
 
 
 @dataclass(frozen=True)
@@ -17,11 +17,10 @@ class Bundle:
     files: int
 
 
-def bundles(directory: Path = ROOT / ".serverless") -> list[Bundle]:
-    """Every zip ``serverless package`` left in ``.serverless/`` (one per function with per-function packaging)."""
-    found = []
-    for path in sorted(directory.glob("*.zip")):
-        with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()
-        found.append(Bundle(path.stem, path.stat().st_size / 1e6, sum(i.file_size for i in infos) / 1e6, len(infos)))
-    return found
+def bundles() -> list[Bundle]:
+    """Every function of the last ``make package`` (empty when nothing was packaged yet)."""
+    from deploy import lambda_package
+
+    if not lambda_package.TEMPLATE.exists():
+        return []
+    return [Bundle(b.function, b.zipped_mb, b.unzipped_mb, b.files) for b in lambda_package.bundles()]
