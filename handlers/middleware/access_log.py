@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import sys
 import time
-import uuid
 from typing import Any
 
 import orjson
@@ -82,7 +82,7 @@ def request_id(scope: Scope, trace_id: str | None) -> str:
     context = scope.get("aws.context")
     if context is not None and getattr(context, "aws_request_id", None):
         return str(context.aws_request_id)
-    return _text(_header(scope, b"function-execution-id"), 128) or trace_id or uuid.uuid4().hex
+    return _text(_header(scope, b"function-execution-id"), 128) or trace_id or os.urandom(16).hex()
 
 
 def _text(value: Any, limit: int = MAX_PATH) -> str | None:
@@ -174,4 +174,8 @@ class AccessLogMiddleware:
             **traces,
         }
         line = orjson.dumps({key: value for key, value in entry.items() if value is not None}).decode()
-        self.logger.log(logging.ERROR if status >= 500 else logging.INFO, line)
+        level = logging.ERROR if status >= 500 else logging.INFO
+        if self.logger.isEnabledFor(level):
+            # makeRecord + handle, not log(): log() walks the stack to find its caller, which cost as much
+            # as the rest of the line (0.19 ms of a 0.43 ms request on the 2-core machine, bench/).
+            self.logger.handle(self.logger.makeRecord(self.logger.name, level, __file__, 0, line, None, None))

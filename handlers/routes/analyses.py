@@ -142,7 +142,7 @@ def build_router(settings: Settings) -> APIRouter:
                 "200": {"description": "JavaScript", "content": {"text/javascript": {"schema": {"type": "string"}}}},
                 "304": {"description": "Not modified (If-None-Match)"},
                 **error_responses(404),
-            }
+            },
         },
     )
     return router
