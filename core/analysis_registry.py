@@ -3,26 +3,17 @@
 from __future__ import annotations
 
 import functools
-import importlib
-import pkgutil
 
 import core.analyses
 from core.analysis_spec import AnalysisSpec
+from core.discovery import declared_specs
 from core.errors import NotFoundError
 
 
 @functools.cache
 def analysis_specs() -> dict[str, AnalysisSpec]:
     """Every declared analysis by name, in a stable (alphabetical) order."""
-    specs: dict[str, AnalysisSpec] = {}
-    for info in sorted(pkgutil.iter_modules(core.analyses.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"core.analyses.{info.name}")
-        spec = getattr(module, "SPEC", None)
-        if isinstance(spec, AnalysisSpec):
-            if spec.name in specs:
-                raise RuntimeError(f"two modules declare the analysis {spec.name!r}")
-            specs[spec.name] = spec
-    return dict(sorted(specs.items()))
+    return declared_specs(core.analyses, AnalysisSpec, "analysis")
 
 
 def analysis_spec(name: str) -> AnalysisSpec:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import functools
-import importlib
-import pkgutil
 
 import core.models
+from core.discovery import declared_specs
 from core.errors import UnknownModelError
 from core.modelspec import ModelSpec
 
@@ -14,15 +13,7 @@ from core.modelspec import ModelSpec
 @functools.cache
 def model_specs() -> dict[str, ModelSpec]:
     """Every declared model by name, in a stable (alphabetical) order."""
-    specs: dict[str, ModelSpec] = {}
-    for info in sorted(pkgutil.iter_modules(core.models.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"core.models.{info.name}")
-        spec = getattr(module, "SPEC", None)
-        if isinstance(spec, ModelSpec):
-            if spec.name in specs:
-                raise RuntimeError(f"two modules declare the model {spec.name!r}")
-            specs[spec.name] = spec
-    return dict(sorted(specs.items()))
+    return declared_specs(core.models, ModelSpec, "model")
 
 
 def model_spec(name: str) -> ModelSpec:
