@@ -2,9 +2,9 @@
 
 Every deployment installs only what it imports, at the versions CI tested (``requirements.lock``):
 
-* ``requirements/lambda-predict.txt``: the Lambda prediction function (no matplotlib, plotly or tweepy:
-  a prediction imports none of them; ``regex`` is there because building the app imports the tweet
-  routes' tokenizer);
+* ``requirements/lambda-predict.txt``: the Lambda prediction function (no matplotlib, plotly, tweepy or
+  regex: a prediction imports none of them, and the tweet routes' tokenizer loads on the first sentiment
+  request, not when the app is built);
 * ``requirements/lambda-tweets.txt``: the Lambda function that serves the tweet analyses;
 * ``requirements.txt`` (repository root, where Cloud Functions' build and the Dockerfile read it): the
   whole service for Google Cloud, with its two servers (uvicorn for Cloud Run, functions-framework).
@@ -28,8 +28,8 @@ from packaging.utils import canonicalize_name
 ROOT = Path(__file__).resolve().parent.parent
 LOCK = ROOT / "requirements.lock"
 
-PREDICT = ["numpy", "msgspec", "orjson", "fastapi", "mangum", "regex"]
-TWEETS = ["matplotlib", "plotly", "tweepy"]
+PREDICT = ["numpy", "msgspec", "orjson", "fastapi", "mangum"]
+TWEETS = ["matplotlib", "plotly", "tweepy", "regex"]
 """pandas is in requirements.in but no served code imports it (the analyses use the standard library and
 numpy), so no deployment carries its 60 MB; tests/deploy/test_bundles.py fails if that ever changes."""
 BUNDLES: dict[str, tuple[list[str], str]] = {
