@@ -24,6 +24,7 @@ import orjson
 from emulator.cases import Case
 from emulator.compare import expectation
 from emulator.events import EventMeta, GatewayConfig
+from emulator.local_server import serve_until_interrupted
 from emulator.messages import HttpRequest, HttpResponse
 from emulator.platforms import PLATFORMS, Platform, client_view
 from emulator.scrub import Scrubber
@@ -135,10 +136,4 @@ def record(platform: str, out: Path, host: str, port: int, target: str | None = 
     server = make_server(recorder, host, port)
     mode = f"proxy to {target}" if target else "in-process"
     print(f"recording {platform} cases ({mode}) into {out} on http://{host}:{server.server_address[1]}", flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-    return 0
+    return serve_until_interrupted(server)

@@ -28,6 +28,7 @@ from emulator.context import LambdaContext
 from emulator.events import BUILDERS, EventMeta
 from emulator.gateways import DELIVERERS, LAMBDA_PAYLOAD_LIMIT
 from emulator.invokers import LambdaResult, invoke_lambda
+from emulator.local_server import serve_until_interrupted
 from emulator.messages import HttpRequest, HttpResponse
 from emulator.slsconfig import Deployment, Route, load
 
@@ -182,10 +183,4 @@ def serve(
         print(f"  binaryMediaTypes: {', '.join(gateway.deployment.binary_media_types) or '(none)'}", flush=True)
     for route in routes:
         print(f"  {route.route_key:40} -> {route.function}", flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-    return 0
+    return serve_until_interrupted(server)
