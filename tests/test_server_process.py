@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import free_port
+from tests.conftest import BOSTON_BOOK_ROW, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,18 +50,7 @@ def test_real_server_answers_the_book_queries(server: str) -> None:
     assert book["Answer"] == ["no"]
     boston = httpx.get(
         f"{server}/models/boston/predict_data",
-        params={
-            "crim": 0.01,
-            "zn": 18,
-            "indus": 2.3,
-            "chas": 0,
-            "nox": 0.5,
-            "rm": 6,
-            "age": 65,
-            "dis": 4,
-            "rad": 1,
-            "tax": 242,
-        },
+        params=BOSTON_BOOK_ROW,
     ).json()
     assert round(boston["Answer"][0], 4) == 22.5813
 

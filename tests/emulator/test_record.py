@@ -5,10 +5,7 @@ from __future__ import annotations
 import base64
 import http.server
 import json
-import threading
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote, quote_plus
 
@@ -18,6 +15,7 @@ from emulator.platforms import PLATFORMS
 from emulator.record import Recorder, make_server
 from emulator.replay import replay
 from emulator.scrub import Scrubber
+from tests.emulator.servers import running
 
 ENV_SECRET = "tok-9f8e7d6c5b4a3210"  # pragma: allowlist secret
 BEARER = "eyJhbGciOiJIUzI1NiJ9.planted.signature"  # pragma: allowlist secret
@@ -25,18 +23,6 @@ COOKIE = "planted-cookie-value-77"  # pragma: allowlist secret
 API_KEY = "planted-api-key-123456"  # pragma: allowlist secret
 QUERY_TOKEN = "planted-access-token-42"  # pragma: allowlist secret
 SECRETS = (ENV_SECRET, BEARER, COOKIE, API_KEY, QUERY_TOKEN)
-
-
-@contextmanager
-def running(server: http.server.HTTPServer) -> Iterator[str]:
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
 
 
 def send(base: str, target: str, body: bytes | None = None) -> tuple[int, bytes]:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import base64
-import threading
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import orjson
@@ -16,6 +15,7 @@ from emulator.messages import HttpRequest
 from emulator.serve import LocalGateway, make_server
 from emulator.slsconfig import load
 from tests.emulator.fake_handlers import tiny_png
+from tests.emulator.servers import running
 
 FIXTURE = Path(__file__).parent / "serverless.fixture.yml"
 
@@ -134,15 +134,8 @@ def test_function_error_and_missing_status_code(deployment):
 
 @pytest.fixture
 def rest_server() -> Iterator[str]:
-    server = make_server("aws-rest", FIXTURE, "127.0.0.1", 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    with running(make_server("aws-rest", FIXTURE, "127.0.0.1", 0)) as base:
+        yield base
 
 
 def fetch(url: str, accept: str) -> tuple[int, str, bytes]:
@@ -161,17 +154,8 @@ def test_real_server_serves_the_real_handler_and_applies_binary_rules(rest_serve
 PROJECT_CONFIG = Path(__file__).resolve().parents[2] / "serverless.yml"
 
 
-@contextmanager
-def project_rest_server(binary_media_types: list[str] | None = None) -> Iterator[str]:
-    server = make_server("aws-rest", PROJECT_CONFIG, "127.0.0.1", 0, binary_media_types=binary_media_types)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+def project_rest_server(binary_media_types: list[str] | None = None) -> AbstractContextManager[str]:
+    return running(make_server("aws-rest", PROJECT_CONFIG, "127.0.0.1", 0, binary_media_types=binary_media_types))
 
 
 def fetch_raw(url: str, accept: str | None) -> bytes:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.conftest import BOSTON_BOOK_ROW
+
 BOOK = "/predict_data?pregnant=1&glucose=3&pressure=1"
 BOSTON = "/models/boston/predict_data?crim=0.01&zn=18&indus=2.3&chas=0&nox=0.5&rm=6&age=65&dis=4&rad=1&tax=242"
 GBM_ROW = {
@@ -97,19 +99,7 @@ def test_batch_keeps_request_order_and_matches_single_rows(client: TestClient) -
 
 
 def test_regression_batch_has_no_probabilities(client: TestClient) -> None:
-    row = {
-        "crim": 0.01,
-        "zn": 18,
-        "indus": 2.3,
-        "chas": 0,
-        "nox": 0.5,
-        "rm": 6,
-        "age": 65,
-        "dis": 4,
-        "rad": 1,
-        "tax": 242,
-    }
-    body = client.post("/models/boston/predict", json={"rows": [row]}).json()
+    body = client.post("/models/boston/predict", json={"rows": [BOSTON_BOOK_ROW]}).json()
     assert round(body["predictions"][0], 4) == 22.5813 and "probabilities" not in body
 
 
