@@ -14,6 +14,7 @@ the request without reading a traceback.
     * UnknownModelError                  no model by that name
     * UnknownAccountError                no such account, or no tweets for it
   * ModelUnavailableError                the artifact is missing or does not match its recorded sha256
+  * SourceUnavailableError               the configured tweet file cannot be read in this deployment
   * UpstreamError                        a service we call (the X API) failed
     * UpstreamAuthError                  it rejected our credentials
     * UpstreamRateLimitedError           it asked us to slow down (carries ``retry_after``)
@@ -71,6 +72,13 @@ class UnknownAccountError(NotFoundError):
 
 class ModelUnavailableError(CoreError):
     """The model is registered but cannot be served: its artifact is missing or was altered."""
+
+
+class SourceUnavailableError(CoreError):
+    """The tweet source is configured but its data cannot be read here (absent from this bundle, or malformed).
+
+    The client's request may be fine; the message says which source, and the operator's log holds the path.
+    """
 
 
 class UpstreamError(CoreError):

@@ -41,6 +41,7 @@ LAMBDA_LIMIT_MB = 250.0
 INPUT_FILES = (
     "serverless.yml",
     "deploy/lambda_package.py",
+    "deploy/prune-requirements.js",
     "package-lock.json",
     "requirements/lambda-predict.txt",
     "requirements/lambda-tweets.txt",

@@ -23,6 +23,7 @@ from core.tweets.types import TweetSource
 from handlers import openapi_analyses as doc
 from handlers.openapi import error_responses
 from handlers.responses import JSONBytesResponse, query_lists
+from handlers.routing import RequestRoute
 from handlers.settings import Settings
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -127,7 +128,7 @@ def _add_routes(router: APIRouter, spec: AnalysisSpec, source: TweetSource, sett
 
 
 def build_router(settings: Settings) -> APIRouter:
-    router = APIRouter(tags=["analyses"])
+    router = APIRouter(tags=["analyses"], route_class=RequestRoute)
     source = source_from_setting(settings.tweets_source)  # a bad TWEETS_SOURCE stops the service at startup
     for spec in analysis_specs().values():
         _add_routes(router, spec, source, settings)

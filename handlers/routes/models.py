@@ -14,6 +14,7 @@ from core.modelspec import ModelSpec
 from core.registry import model_spec, model_specs
 from handlers.openapi import answer_schema, batch_request_body, error_responses, json_response, query_parameters
 from handlers.responses import JSONBytesResponse, query_lists, read_body
+from handlers.routing import RequestRoute
 from handlers.settings import Settings
 
 Endpoint = Callable[[Request], Awaitable[JSONBytesResponse]]
@@ -103,7 +104,7 @@ def _add_model_routes(router: APIRouter, spec: ModelSpec, settings: Settings) ->
 
 
 def build_router(settings: Settings) -> APIRouter:
-    router = APIRouter(tags=["predictions"])
+    router = APIRouter(tags=["predictions"], route_class=RequestRoute)
     book = model_spec(BOOK_MODEL)
     router.add_api_route(
         "/predict_data",
@@ -123,7 +124,7 @@ def build_router(settings: Settings) -> APIRouter:
         response_class=JSONBytesResponse,
         openapi_extra={"responses": json_response({"type": "object", "required": ["models"]})},
     )
-    async def models() -> JSONBytesResponse:
+    async def models(request: Request) -> JSONBytesResponse:
         """Every model's metadata."""
         return JSONBytesResponse(prediction.list_models(settings.models_dir))
 
@@ -131,8 +132,6 @@ def build_router(settings: Settings) -> APIRouter:
         _add_model_routes(router, spec, settings)
 
     async def unknown_model(request: Request) -> JSONBytesResponse:
-        # The name comes from the request, not a typed parameter: FastAPI's parameter analysis would import
-        # pydantic.v1 at app build, 40 ms of every cold start.
         model_spec(request.path_params["name"])  # raises UnknownModelError: every known model has its own routes
         raise AssertionError("unreachable: every known model has its own routes")
 

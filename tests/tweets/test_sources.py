@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from core.errors import EmptyInputError, InvalidInputError, UnknownAccountError
+from core.errors import EmptyInputError, InvalidInputError, SourceUnavailableError, UnknownAccountError
 from core.paths import PROJECT_ROOT
 from core.tweets.sources import BUNDLED_PATH, bundled_source, file_source, source_from_setting
-from core.tweets.sources.csv_file import BUNDLED_LAYOUT, TweetFileError, load_index
+from core.tweets.sources.csv_file import BUNDLED_LAYOUT, FILE_LAYOUT, CsvTweetSource, TweetFileError, load_index
 from core.tweets.types import Tweet
 
 REFERENCE = Path(__file__).parent / "reference"
@@ -172,10 +172,23 @@ def test_a_missing_file_stops_startup(tmp_path: Path) -> None:
         ("dave,2020-01-01T00:00:00Z", "data row 1: 2 fields"),
     ],
 )
-def test_a_malformed_row_is_named_when_the_file_is_read(tmp_path: Path, row: str, message: str) -> None:
+def test_a_malformed_row_is_named_when_the_file_is_read(
+    tmp_path: Path, row: str, message: str, caplog: pytest.LogCaptureFixture
+) -> None:
     path = write(tmp_path / f"bad{len(row)}.csv", f"screen_name,created_at,text\n{row}\n")
     with pytest.raises(TweetFileError, match=message):
+        load_index(path, FILE_LAYOUT)
+    with pytest.raises(SourceUnavailableError) as raised:  # what a request gets: a 503 that keeps the path private
         file_source(path).fetch(["dave"], 1)
+    assert raised.value.message == "the file tweets cannot be read on this deployment"
+    assert message in caplog.text and str(path) in caplog.text  # the operator's log names the file and the row
+
+
+def test_a_deployment_without_the_bundled_corpus_starts_and_answers_unavailable(tmp_path: Path) -> None:
+    """The Lambda function that serves predictions is packaged without data/: it must start, and say why."""
+    source = CsvTweetSource(tmp_path / "absent.csv.gz", BUNDLED_LAYOUT, name="bundled")
+    with pytest.raises(SourceUnavailableError, match="the bundled tweets cannot be read"):
+        source.fetch(["realDonaldTrump"], 10)
 
 
 def test_a_windows_file_with_a_byte_order_mark_reads_the_same(tmp_path: Path) -> None:
@@ -189,7 +202,7 @@ def test_a_file_that_is_not_utf8_names_the_line(tmp_path: Path) -> None:
     path = tmp_path / "latin1.csv"
     path.write_bytes("screen_name,created_at,text\ned,2020-01-01T00:00:00Z,caf\u00e9\n".encode("latin-1"))
     with pytest.raises(TweetFileError, match="line 2: not UTF-8"):
-        file_source(path).fetch(["ed"], 1)
+        load_index(path, FILE_LAYOUT)
 
 
 # --- TWEETS_SOURCE ------------------------------------------------------------------------------------------------

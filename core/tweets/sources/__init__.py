@@ -53,15 +53,16 @@ def source_from_setting(value: str | None, *, environ: Mapping[str, str] | None 
     Raises
     ------
     ValueError
-        naming ``TWEETS_SOURCE`` for an unknown value, a missing file or column, or missing X credentials.
+        naming ``TWEETS_SOURCE`` for an unknown value, a ``file:`` path that is missing or lacks a column,
+        or missing X credentials.
     """
     setting = (value or "").strip()
     keyword = setting.casefold()
     try:
         if keyword in ("", "bundled"):
-            source = bundled_source()
-            source.check()
-            return source
+            # Not opened here: the corpus is part of the build, not of the setting, and the Lambda function
+            # that serves only predictions is deployed without it (a request for tweets there answers 503).
+            return bundled_source()
         if keyword.startswith("file:") and setting[5:].strip():
             source = file_source(Path(setting[5:].strip()).expanduser().resolve())
             source.check()

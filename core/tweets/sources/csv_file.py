@@ -21,7 +21,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.errors import UnknownAccountError
+from core.errors import SourceUnavailableError, UnknownAccountError
 from core.tweets.sources.common import account_key, check_request, shown
 from core.tweets.types import Tweet
 
@@ -270,9 +270,16 @@ class CsvTweetSource:
             naming the first requested account that has no tweets in the file (``field="users"``).
         InvalidInputError
             when ``n`` is below 1 or no account is named.
+        SourceUnavailableError
+            when the file is absent or malformed (the reason goes to the log, with the path).
         """
         check_request(users, n)
-        by_account = load_index(self.path, self.layout).by_account
+        try:
+            by_account = load_index(self.path, self.layout).by_account
+        except TweetFileError as exc:
+            # The path and line are for the operator's log; the client learns which source, not where it lives.
+            logger.error("the %s tweet source cannot be read: %s", self.name, exc)
+            raise SourceUnavailableError(f"the {self.name} tweets cannot be read on this deployment") from exc
         result: dict[str, list[Tweet]] = {}
         for user in users:
             account = by_account.get(account_key(user))
