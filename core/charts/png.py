@@ -115,7 +115,9 @@ def _bars(fig: Figure, chart: Chart, result: dict[str, Any], unit: str) -> None:
         ax.autoscale_view()
         ax.axhline(0, color="#999999", linewidth=0.6)
         totals = ", ".join(f"{sum(series[m])} {m}" for m in chart.hover)
-        ax.set_title(f"@{series['user']}" + (f" ({totals})" if totals else ""), fontsize=9, color=TEXT)
+        # y given: matplotlib then skips placing the title clear of top tick labels (there are none here),
+        # which measures every y tick label: about a third of the drawing time of a one-panel chart.
+        ax.set_title(f"@{series['user']}" + (f" ({totals})" if totals else ""), fontsize=9, color=TEXT, y=1.0)
         if index % columns == 0 and rows == 1:
             ax.set_ylabel(chart.y_label, color=TEXT, fontsize=9)
         if index + columns >= len(series_list):
