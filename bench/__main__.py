@@ -41,6 +41,7 @@ def _available_servers() -> dict[str, str]:
 def measure(args: argparse.Namespace, report: Report) -> None:
     runs = 2 if args.quick else 5
     seconds = 3 if args.quick else 10
+    load_repeats = 1 if args.quick else 3
     servers = _available_servers()
     peer_cmd = args.peer_cmd
 
@@ -63,10 +64,10 @@ def measure(args: argparse.Namespace, report: Report) -> None:
         results: list[tuple[str, list[load.LoadResult], str]] = []
         for name, command in servers.items():
             with start(name, command, PREDICT) as server:
-                results.append((name, _load(server, seconds), command))
+                results.append((name, _load(server, seconds, load_repeats), command))
         if peer_cmd or args.peer:
-            results.append(_peer_load(args, seconds))
-        report.section_load(results, seconds)
+            results.append(_peer_load(args, seconds, load_repeats))
+        report.section_load(results, seconds, load_repeats)
     else:
         report.note("wrk is not installed (`make bench` installs it): no load figures.")
 
@@ -86,16 +87,16 @@ def _importable(module: str) -> bool:
     return (ROOT / (module.replace(".", "/") + ".py")).exists()
 
 
-def _load(server: Running, seconds: float) -> list[load.LoadResult]:
+def _load(server: Running, seconds: float, repeats: int) -> list[load.LoadResult]:
     load.run(server, PREDICT, 8, 1)  # warm-up: first requests, connection set-up
-    return [load.run(server, PREDICT, connections, seconds) for connections in (8, 32)]
+    return [load.median_run(server, PREDICT, connections, seconds, repeats) for connections in (8, 32)]
 
 
-def _peer_load(args: argparse.Namespace, seconds: float) -> tuple[str, list[load.LoadResult], str]:
+def _peer_load(args: argparse.Namespace, seconds: float, repeats: int) -> tuple[str, list[load.LoadResult], str]:
     if args.peer:
         raise SystemExit("--peer URL: load is measured, but CPU and RSS need --peer-cmd (a local process)")
     with start(args.peer_name, args.peer_cmd, PREDICT) as peer:
-        return args.peer_name, _load(peer, seconds), args.peer_cmd
+        return args.peer_name, _load(peer, seconds, repeats), args.peer_cmd
 
 
 def main(argv: list[str] | None = None) -> int:

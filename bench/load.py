@@ -65,3 +65,13 @@ def run(server: Running, path: str, connections: int, seconds: float, threads: i
         cpu_ms_per_request=1000 * cpu / max(total, 1),
         peak_rss_mb=procs.peak_rss_mb(server.pid),
     )
+
+
+def median_run(server: Running, path: str, connections: int, seconds: float, repeats: int) -> LoadResult:
+    """The run with the median throughput of ``repeats``: every figure of the row then comes from one run.
+
+    On this shared 2-core machine one 10 s run's CPU per request moves by up to a third between runs
+    (the server saturates its core whatever its speed, so a slow spell shows as more CPU per request).
+    """
+    runs = sorted((run(server, path, connections, seconds) for _ in range(repeats)), key=lambda r: r.requests_per_s)
+    return runs[len(runs) // 2]

@@ -102,11 +102,13 @@ class Report:
             lines.append(f"| `{p.module}` | {p.total_ms:.0f} ms | {top} |")
         self.parts.append("\n".join(lines))
 
-    def section_load(self, results: list[tuple[str, list[LoadResult], str]], seconds: float) -> None:
+    def section_load(self, results: list[tuple[str, list[LoadResult], str]], seconds: float, repeats: int) -> None:
         lines = [
             "\n## Warm latency and throughput\n",
             f"`wrk -t2 -cN -d{seconds:g}s --latency` on `/predict_data?pregnant=1&glucose=3&pressure=1`, keep-alive, "
-            "after a 1 s warm-up. Client and server share the machine's 2 cores, as in the R figures. Server CPU "
+            f"after a 1 s warm-up; each row is the run with the median requests/s of {repeats} "
+            "(every figure in a row from that one run). Client and server share the machine's 2 cores, as in the "
+            "R figures. Server CPU "
             "per request is the server process tree's user+system time over the run divided by the requests; "
             "peak RSS is the tree's VmHWM after the load.\n",
             "| server | connections | requests/s | p50 | p99 | server CPU / request | peak RSS | non-2xx |",
