@@ -58,8 +58,9 @@ test: lint typecheck emulator unit
 # first, as the Docker image and the Lambda bundles ship them.
 bench-deps:
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
-	@if [ -d ../shared/peers/r-plumber ] && ! Rscript -e 'library(plumber); library(mlbench)' >/dev/null 2>&1; then \
-	  apt-get update -qq && apt-get install -y -qq --no-install-recommends r-base-core r-cran-plumber r-cran-mlbench; fi
+	@if [ -d ../shared/peers/r-plumber ] && ! Rscript -e 'for (p in c("plumber", "mlbench", "tidytext", "ggplot2", "dslabs", "dplyr", "lubridate")) library(p, character.only = TRUE)' >/dev/null 2>&1; then \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends r-base-core r-cran-plumber r-cran-mlbench \
+	    r-cran-tidytext r-cran-ggplot2 r-cran-dslabs r-cran-dplyr r-cran-tidyr r-cran-lubridate; fi
 
 bench: install deploy-deps bench-deps
 	$(BIN)/python -m compileall -q core handlers emulator main.py

@@ -16,7 +16,9 @@ def main() -> None:
     port = int(os.environ.get("PORT", "8080"))
     level = os.environ.get("LOG_LEVEL", "info").lower()
     # The app writes its own JSON access line per request (handlers.middleware.access_log): uvicorn's is off.
-    uvicorn.run("handlers.cloud_run:app", host=host, port=port, log_level=level, access_log=False)
+    # The app object, not "handlers.cloud_run:app": run as __main__, this module would be imported a
+    # second time under its own name, building the app twice on every cold start.
+    uvicorn.run(app, host=host, port=port, log_level=level, access_log=False)
 
 
 if __name__ == "__main__":
