@@ -18,7 +18,7 @@ FROM python:3.12-slim-bookworm
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
-    MPLCONFIGDIR=/tmp/matplotlib \
+    MPLCONFIGDIR=/app/.matplotlib \
     PORT=8080
 COPY --from=dependencies /opt/venv /opt/venv
 WORKDIR /app
@@ -27,8 +27,12 @@ COPY handlers/ handlers/
 COPY models/ models/
 COPY data/ data/
 COPY main.py ./
+# matplotlib's font list is built here, into a directory the service's user may write (matplotlib
+# requires that), so that no container's first chart scans the fonts again (0.4 s on the 2-core machine).
 RUN python -m compileall -q core handlers main.py \
-    && useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin app
+    && useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin app \
+    && python -c "import matplotlib.font_manager" \
+    && chown -R 10001 /app/.matplotlib
 USER 10001
 EXPOSE 8080
 # handlers.cloud_run reads $PORT (Cloud Run sets it) and listens on every interface.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -45,18 +46,21 @@ class LambdaCold:
     import_s: float
     invoke_s: float
     process_s: float
+    environment: str = ""
+    """The function's own settings the probe ran with, e.g. ``WARM_ANALYSES=true`` (the tweets function's)."""
 
     @property
     def total_s(self) -> float:
         return self.import_s + self.invoke_s
 
 
-def lambda_cold(path: str, runs: int) -> LambdaCold:
+def lambda_cold(path: str, runs: int, environment: dict[str, str] | None = None) -> LambdaCold:
     samples = []
+    env = {**os.environ, **(environment or {})}
     for _ in range(runs):
         started = time.perf_counter()
         out = subprocess.run(
-            [sys.executable, "-c", _LAMBDA_PROBE, path], cwd=ROOT, capture_output=True, text=True, check=True
+            [sys.executable, "-c", _LAMBDA_PROBE, path], cwd=ROOT, env=env, capture_output=True, text=True, check=True
         )
         elapsed = time.perf_counter() - started
         result = json.loads(out.stdout.strip().splitlines()[-1])
@@ -68,6 +72,7 @@ def lambda_cold(path: str, runs: int) -> LambdaCold:
         statistics.median(s[0] for s in samples),
         statistics.median(s[1] for s in samples),
         statistics.median(s[2] for s in samples),
+        " ".join(f"{key}={value}" for key, value in (environment or {}).items()),
     )
 
 

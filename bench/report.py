@@ -85,8 +85,9 @@ class Report:
                     target.peer = f"{seconds:.3f} s"
 
     def lambda_cold(self, result: LambdaCold) -> None:
+        setting = f", `{result.environment}`" if result.environment else ""
         self.parts.append(
-            f"| AWS Lambda (import + first invoke) | `{result.path}` | {result.total_s:.3f} s "
+            f"| AWS Lambda (import + first invoke{setting}) | `{result.path}` | {result.total_s:.3f} s "
             f"(import {result.import_s:.3f} s + invoke {result.invoke_s:.3f} s; whole process "
             f"{result.process_s:.3f} s) | `python -m bench` Lambda probe |"
         )

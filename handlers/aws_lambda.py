@@ -27,7 +27,7 @@ from handlers import aws_direct
 from handlers.errors import core_error_body
 from handlers.http_app import create_app
 from handlers.settings import settings
-from handlers.warm import warm_models
+from handlers.warm import warm_analyses, warm_models
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +42,7 @@ adapter = Mangum(app, lifespan="off", text_mime_types=TEXT_MIME_TYPES)
 
 
 warm_models(SETTINGS)
+warm_analyses(SETTINGS)  # the tweets function sets WARM_ANALYSES: matplotlib and the fonts load at INIT
 
 
 def event_kind(event: Mapping[str, Any]) -> str:

@@ -12,6 +12,11 @@ app = create_app()
 def main() -> None:
     import uvicorn
 
+    from handlers.settings import settings
+    from handlers.warm import warm_analyses
+
+    warm_analyses(settings())  # with WARM_ANALYSES=true, before listening: Cloud Run routes no request here yet
+
     host = os.environ.get("HOST", "0.0.0.0")
     port = int(os.environ.get("PORT", "8080"))
     level = os.environ.get("LOG_LEVEL", "info").lower()

@@ -31,6 +31,7 @@ _bridge: ASGIMiddleware | None = None
 _bridge_lock = threading.Lock()
 
 warm_models(SETTINGS)  # before the fork: the workers share the loaded models
+# No warm_analyses here: drawing starts chart threads, and threads do not survive gunicorn's fork.
 
 
 def _wsgi_bridge() -> ASGIMiddleware:

@@ -68,6 +68,10 @@ class Settings:
     """``PLOTLY_JS_URL``: where HTML charts load plotly.js from (a CDN); unset, the service serves its own copy."""
     max_users: int = 10
     max_tweets: int = 3200
+    warm_analyses: bool = False
+    """``WARM_ANALYSES``: run every analysis once at start-up (``core.warmup``), so no first request imports
+    matplotlib; on where start-up is free or snapshotted (the Lambda tweets function), off where one server
+    also answers predictions and should start fast (Cloud Run's default)."""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -85,6 +89,7 @@ class Settings:
             plotly_js_url=_script_url("PLOTLY_JS_URL"),
             max_users=_int("MAX_USERS", 10),
             max_tweets=_int("MAX_TWEETS", 3200),
+            warm_analyses=_flag("WARM_ANALYSES"),
         )
 
 

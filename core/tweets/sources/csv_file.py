@@ -261,6 +261,13 @@ class CsvTweetSource:
         """Raise ``TweetFileError`` now if the file or a required column is missing."""
         check_header(self.path, self.layout)
 
+    def preload(self) -> None:
+        """Read and index the file now (``core.warmup``); an unreadable file is left for a request to report."""
+        try:
+            load_index(self.path, self.layout)
+        except TweetFileError as exc:
+            logger.error("the %s tweet source cannot be read: %s", self.name, exc)
+
     def fetch(self, users: Sequence[str], n: int, *, deadline: float | None = None) -> dict[str, list[Tweet]]:
         """The last ``n`` tweets of each user, oldest first; ``deadline`` is ignored (no remote calls).
 
