@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import io
 import json
 import re
@@ -200,3 +201,43 @@ def test_json_routes_load_no_chart_library() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert "LOADED=\n" in out.stdout + "\n"
+
+
+REUSE_SEQUENCE = (
+    "/sentiment?users=alice,bob,carol",
+    "/frequency?users=alice,bob",
+    "/sentiment?users=bob,alice&unit=week",
+    "/sentiment?users=carol",
+    "/sentiment?users=alice,bob",
+    "/frequency?users=carol&unit=month",
+    "/frequency?users=bob,alice",
+)
+DRAW_IN_ORDER = """
+import dataclasses, hashlib, sys
+from fastapi.testclient import TestClient
+from handlers.http_app import create_app
+from handlers.settings import Settings
+settings = dataclasses.replace(Settings.from_env(), tweets_source="file:" + sys.argv[1], access_log=False)
+client = TestClient(create_app(settings))
+for url in sys.argv[2:]:
+    print(url, hashlib.sha256(client.get(url).content).hexdigest())
+"""
+
+
+def test_a_chart_is_the_same_whatever_was_drawn_before_it(two: TestClient, tmp_path: Path) -> None:
+    """Figures are reused per layout: this draws each chart after different ones, here and in a fresh process."""
+    here = {url: two.get(url).content for url in REUSE_SEQUENCE}
+    assert all(png.startswith(b"\x89PNG") for png in here.values())
+    path = tmp_path / "two.csv"
+    path.write_text(TWO_ACCOUNTS, encoding="utf-8")
+    reversed_order = [*reversed(REUSE_SEQUENCE), REUSE_SEQUENCE[2]]  # the last one: drawn twice there
+    out = subprocess.run(
+        [sys.executable, "-c", DRAW_IN_ORDER, str(path), *reversed_order],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    there = dict(line.split() for line in out.stdout.splitlines() if line.startswith("/"))
+    for url, png in here.items():
+        assert there[url] == hashlib.sha256(png).hexdigest(), url
