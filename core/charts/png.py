@@ -1,9 +1,7 @@
 """Draws an analysis result as an 800x450 PNG with matplotlib's object-oriented API on an Agg canvas.
 
 No pyplot: a ``Figure`` with its own ``FigureCanvasAgg`` needs no global backend or figure manager, so
-it does not depend on ``MPLBACKEND``. Each drawing thread keeps its own figures, one per layout, and
-reuses them (``_figure``): the axes and their ticks are built once, the data replaced per chart, which
-is about a third of a warm chart's time; no figure is ever touched by two threads. The look follows the R service's
+it is thread-safe across requests and does not depend on ``MPLBACKEND``. The look follows the R service's
 ggplot ``theme_minimal``: white, light grid, no frame. This module is a leaf that ``core.analytics``
 imports only when a PNG is asked for (importing matplotlib takes 0.4 to 0.8 s, once per process).
 """
@@ -12,8 +10,6 @@ from __future__ import annotations
 
 import gc
 import io
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,7 +22,6 @@ from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path
 from matplotlib.ticker import MaxNLocator
-from matplotlib.transforms import Bbox
 
 from core.analysis_spec import Chart
 from core.charts import (
@@ -45,8 +40,6 @@ TEXT = "#333333"
 NO_DATA = "no word of the lexicon in these tweets"
 MARKERS_UP_TO = 40
 """A line with at most this many points also shows its points, so a single day is not invisible."""
-FIGURES_PER_THREAD = 4
-"""Figures kept for reuse by each drawing thread, one per layout (chart kind and number of panels)."""
 
 
 def _style(ax: Axes) -> None:
@@ -56,10 +49,6 @@ def _style(ax: Axes) -> None:
     for spine in ax.spines.values():
         spine.set_visible(False)
     ax.tick_params(length=0, labelsize=8, labelcolor="#4d4d4d")
-    _style_locators(ax)
-
-
-def _style_locators(ax: Axes) -> None:
     locator = AutoDateLocator(minticks=3, maxticks=7)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
@@ -70,8 +59,9 @@ def _dates(values: Sequence[str]) -> np.ndarray[Any, np.dtype[np.datetime64]]:
     return np.array(values, dtype="datetime64[D]")
 
 
-def _lines(fig: Figure, axes: list[Axes], chart: Chart, result: dict[str, Any], unit: str) -> None:
-    ax = axes[0]
+def _lines(fig: Figure, chart: Chart, result: dict[str, Any], unit: str) -> None:
+    ax = fig.add_subplot()
+    _style(ax)
     for i, series in enumerate(result["series"]):
         few = len(series["dates"]) <= MARKERS_UP_TO
         ax.plot(
@@ -105,12 +95,18 @@ def _bar_patches(ax: Axes, dates: Sequence[str], values: npt.NDArray[np.float64]
         ax.update_datalim(corners.reshape(-1, 2))
 
 
-def _bars(fig: Figure, axes: list[Axes], chart: Chart, result: dict[str, Any], unit: str) -> None:
+def _bars(fig: Figure, chart: Chart, result: dict[str, Any], unit: str) -> None:
     series_list = result["series"]
     rows, columns = facet_grid(len(series_list))
+    axes = fig.subplots(rows, columns, sharex=True, sharey=True, squeeze=False)
     width = BAR_WIDTH_DAYS.get(unit, 0.9)
-    for index, series in enumerate(series_list):
-        ax = axes[index]
+    for index, ax in enumerate(axes.flat):
+        if index >= len(series_list):
+            ax.set_visible(False)
+            continue
+        series = series_list[index]
+        _style(ax)
+        ax.xaxis_date()
         _bar_patches(ax, series["dates"], np.asarray(series[chart.measure], dtype=np.float64), width)
         span = date2num(_dates([series["first_tweet"][:10], series["last_tweet"][:10]]))
         ax.update_datalim([[span[0] - width, 0], [span[1] + width, 0]])  # the days analysed, words or not
@@ -122,89 +118,30 @@ def _bars(fig: Figure, axes: list[Axes], chart: Chart, result: dict[str, Any], u
         # y given: matplotlib then skips placing the title clear of top tick labels (there are none here),
         # which measures every y tick label: about a third of the drawing time of a one-panel chart.
         ax.set_title(f"@{series['user']}" + (f" ({totals})" if totals else ""), fontsize=9, color=TEXT, y=1.0)
+        if index % columns == 0 and rows == 1:
+            ax.set_ylabel(chart.y_label, color=TEXT, fontsize=9)
         if index + columns >= len(series_list):
             ax.set_xlabel(x_label(unit), color=TEXT, fontsize=9)
-    low, high = axes[0].get_ylim()
+            ax.tick_params(labelbottom=True)
+    low, high = axes.flat[0].get_ylim()
     if high - low < 2:  # all zero: show whole numbers around 0, not 0.045
-        axes[0].set_ylim(min(low, -1), max(high, 1))
+        axes.flat[0].set_ylim(min(low, -1), max(high, 1))
     if rows > 1:  # one label for the whole grid: panels this small have no room for one each
         fig.supylabel(chart.y_label, x=0.01, color=TEXT, fontsize=9)
     fig.subplots_adjust(left=0.09, right=0.98, bottom=0.12, hspace=0.45 if rows > 1 else 0.2, wspace=0.08)
 
 
-def _layout(kind: str, panels: int, y_label: str) -> tuple[Figure, list[Axes]]:
-    """A new figure with its styled, empty axes: what does not depend on the data."""
-    fig = Figure(figsize=(WIDTH_INCHES, HEIGHT_INCHES), dpi=DPI, facecolor="white")
-    FigureCanvasAgg(fig)
-    if kind == "lines":
-        axes = [fig.add_subplot()]
-    else:
-        rows, columns = facet_grid(panels)
-        grid = fig.subplots(rows, columns, sharex=True, sharey=True, squeeze=False)
-        axes = list(grid.flat)
-        for index, ax in enumerate(axes):
-            if index >= panels:
-                ax.set_visible(False)
-                continue
-            ax.xaxis_date()
-            if index % columns == 0 and rows == 1:
-                ax.set_ylabel(y_label, color=TEXT, fontsize=9)
-            if index + columns >= panels:
-                ax.tick_params(labelbottom=True)
-        axes = axes[:panels]
-    for ax in axes:
-        _style(ax)
-    return fig, axes
-
-
-def _empty(fig: Figure, axes: list[Axes]) -> None:
-    """Take the last chart's data off a reused figure: its artists, limits and autoscaling, as when new.
-
-    The axes themselves stay, with their tick objects: creating those is about a third of drawing a chart.
-    """
-    for ax in axes:
-        for artist in [*ax.lines, *ax.patches, *ax.texts, *ax.collections, *ax.artists]:
-            artist.remove()
-        legend = ax.get_legend()
-        if legend is not None:
-            legend.remove()
-        ax.dataLim.set(Bbox.null())
-        ax.ignore_existing_data_limits = True
-        ax.set_autoscale_on(True)
-        _style_locators(ax)
-
-
-_figures = threading.local()
-
-
-def _figure(kind: str, panels: int, y_label: str) -> tuple[Figure, list[Axes]]:
-    """This thread's figure for the layout, emptied, or a new one (a figure is not shared between threads)."""
-    cache: OrderedDict[tuple[str, int, str], tuple[Figure, list[Axes]]] | None = getattr(_figures, "cache", None)
-    if cache is None:
-        cache = _figures.cache = OrderedDict()
-    key = (kind, panels, y_label)
-    if key in cache:
-        cache.move_to_end(key)
-        fig, axes = cache[key]
-        _empty(fig, axes)
-        return fig, axes
-    cache[key] = _layout(kind, panels, y_label)
-    while len(cache) > FIGURES_PER_THREAD:
-        cache.popitem(last=False)
-    return cache[key]
-
-
 def _draw(chart: Chart, result: dict[str, Any]) -> bytes:
+    fig = Figure(figsize=(WIDTH_INCHES, HEIGHT_INCHES), dpi=DPI, facecolor="white")
     unit = str(result.get("parameters", {}).get("unit", "day"))
     title = wrapped_title(result["title"])
-    panels = 1 if chart.kind == "lines" else len(result["series"])
-    fig, axes = _figure(chart.kind, panels, chart.y_label)
     if chart.kind == "lines":
-        _lines(fig, axes, chart, result, unit)
+        _lines(fig, chart, result, unit)
     else:
-        _bars(fig, axes, chart, result, unit)
+        _bars(fig, chart, result, unit)
     fig.suptitle(title, x=0.01, y=0.985, ha="left", va="top", fontsize=12, color="black")
     fig.subplots_adjust(top=0.93 - 0.05 * title.count("\n") - (0.04 if chart.kind == "bars" else 0))
+    FigureCanvasAgg(fig)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=DPI, pil_kwargs={"compress_level": 1})
     return buffer.getvalue()
@@ -214,9 +151,10 @@ def render(chart: Chart, result: dict[str, Any]) -> bytes:
     """The result drawn as ``chart`` declares, as PNG bytes of exactly 800x450 pixels.
 
     Margins are fixed rather than computed by a layout engine, which would draw the figure twice, and the
-    PNG is compressed at zlib level 1: a few kB more than level 6 and about 20 ms less per chart. The
-    artists a chart replaces are webs of reference cycles; collecting the young generations after each
-    chart costs about 2 ms and keeps the process smaller than waiting for the collector.
+    PNG is compressed at zlib level 1: a few kB more than level 6 and about 20 ms less per chart. A figure
+    is a web of reference cycles (its texts even hold the 1.4 MB pixel buffer); collecting the young
+    generations once it is dropped costs about 2 ms and keeps the process ~20 MB smaller than waiting
+    for the collector.
     """
     png = _draw(chart, result)
     gc.collect(1)

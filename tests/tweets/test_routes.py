@@ -241,3 +241,21 @@ def test_a_chart_is_the_same_whatever_was_drawn_before_it(two: TestClient, tmp_p
     there = dict(line.split() for line in out.stdout.splitlines() if line.startswith("/"))
     for url, png in here.items():
         assert there[url] == hashlib.sha256(png).hexdigest(), url
+
+
+def test_drawing_charts_leaves_no_objects_behind() -> None:
+    """A reused figure must not keep the last chart's artists: they would pile up in the oldest generation."""
+    code = (
+        "import gc, sys\n"
+        "from core import analytics\n"
+        "from core.tweets.sources import bundled_source\n"
+        "source, counts = bundled_source(), []\n"
+        "for i in range(40):\n"
+        "    for name in ('frequency', 'sentiment'):\n"
+        "        analytics.png_chart(name, {'users': ['realDonaldTrump'], 'n': ['200']}, source, analytics.Limits())\n"
+        "    counts.append(len(gc.get_objects()))\n"
+        "print('objects', counts[9], counts[-1])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    after_ten, after_forty = map(int, out.stdout.split("objects", 1)[1].split())
+    assert after_forty - after_ten < 200, (after_ten, after_forty)  # about 6,000 more when artists were kept
