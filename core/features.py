@@ -59,10 +59,14 @@ def check_matrix(spec: ModelSpec, x: Matrix, first_row: int = 0) -> Matrix:
     return x
 
 
+KIND_RULES = {"integer": "must be a whole number", "binary": "must be 0 or 1"}
+"""What a value of each constrained kind must be, in the words every refusal uses."""
+
+
 def _kind_violations(feature: Feature, column: Matrix) -> tuple[npt.NDArray[np.bool_], str]:
     if feature.kind == "integer":
-        return column != np.floor(column), "must be a whole number"
-    return (column != 0) & (column != 1), "must be 0 or 1"
+        return column != np.floor(column), KIND_RULES["integer"]
+    return (column != 0) & (column != 1), KIND_RULES["binary"]
 
 
 def check_names(spec: ModelSpec, names: Sequence[str], what: str) -> None:
@@ -112,12 +116,13 @@ def _check_kind(feature: Feature, column: list[float], several: bool) -> None:
     """``check_matrix``'s kind rule, for values already known to be finite; the same message."""
     if feature.kind == "number":
         return
+    integer = feature.kind == "integer"
     for i, value in enumerate(column):
-        whole = value.is_integer()
-        if (feature.kind == "integer" and not whole) or (feature.kind != "integer" and value not in (0.0, 1.0)):
-            reason = "must be a whole number" if feature.kind == "integer" else "must be 0 or 1"
+        bad = (not value.is_integer()) if integer else (value not in (0.0, 1.0))
+        if bad:
             where = f"row {i}: " if several else ""
-            raise InvalidInputError(f"{where}field {feature.name!r} {reason}, got {value!r}", field=feature.name)
+            message = f"{where}field {feature.name!r} {KIND_RULES[feature.kind]}, got {value!r}"
+            raise InvalidInputError(message, field=feature.name)
 
 
 def check_row_count(count: int, max_rows: int) -> None:

@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 Endpoint = Callable[[Request], Awaitable[Response]]
+"""What every route module builds: ``async def endpoint(request) -> Response``."""
 
 
 class RequestRoute(APIRoute):

@@ -6,8 +6,6 @@ year). The work (fetching, computing, drawing) runs in the thread pool, off the 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -23,10 +21,9 @@ from core.tweets.types import TweetSource
 from handlers import openapi_analyses as doc
 from handlers.openapi import error_responses
 from handlers.responses import JSONBytesResponse, query_lists
-from handlers.routing import RequestRoute
+from handlers.routing import Endpoint, RequestRoute
 from handlers.settings import Settings
 
-Endpoint = Callable[[Request], Awaitable[Response]]
 ERRORS = (404, 422, 429, 502, 504)
 STATIC_PLOTLY = "plotly.min.js"
 """The unversioned name also answers (cached a day), for pages written before an upgrade."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import APIRouter
@@ -14,10 +13,8 @@ from core.modelspec import ModelSpec
 from core.registry import model_spec, model_specs
 from handlers.openapi import answer_schema, batch_request_body, error_responses, json_response, query_parameters
 from handlers.responses import JSONBytesResponse, query_lists, read_body
-from handlers.routing import RequestRoute
+from handlers.routing import Endpoint, RequestRoute
 from handlers.settings import Settings
-
-Endpoint = Callable[[Request], Awaitable[JSONBytesResponse]]
 
 BOOK_MODEL = "diabetes"
 """The model behind the book's own route, ``GET /predict_data``."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -66,5 +67,5 @@ def test_a_failing_warm_up_is_logged_and_the_service_starts(
     settings = Settings(models_dir=ROOT / "models", cors_origins=("*",), max_batch_rows=10, max_body_bytes=10)
     warm.warm_analyses(settings)  # off: nothing is called
     assert not caplog.records
-    warm.warm_analyses(Settings(**{**settings.__dict__, "warm_analyses": True}))
+    warm.warm_analyses(dataclasses.replace(settings, warm_analyses=True))
     assert "warming up the analyses failed" in caplog.text and "no space left" in caplog.text

@@ -264,9 +264,17 @@ class CsvTweetSource:
     def preload(self) -> None:
         """Read and index the file now (``core.warmup``); an unreadable file is left for a request to report."""
         try:
-            load_index(self.path, self.layout)
+            self._index()
+        except SourceUnavailableError:
+            pass  # logged by _index; each request answers 503 for it
+
+    def _index(self) -> TweetIndex:
+        try:
+            return load_index(self.path, self.layout)
         except TweetFileError as exc:
+            # The path and line are for the operator's log; the client learns which source, not where it lives.
             logger.error("the %s tweet source cannot be read: %s", self.name, exc)
+            raise SourceUnavailableError(f"the {self.name} tweets cannot be read on this deployment") from exc
 
     def fetch(self, users: Sequence[str], n: int, *, deadline: float | None = None) -> dict[str, list[Tweet]]:
         """The last ``n`` tweets of each user, oldest first; ``deadline`` is ignored (no remote calls).
@@ -281,12 +289,7 @@ class CsvTweetSource:
             when the file is absent or malformed (the reason goes to the log, with the path).
         """
         check_request(users, n)
-        try:
-            by_account = load_index(self.path, self.layout).by_account
-        except TweetFileError as exc:
-            # The path and line are for the operator's log; the client learns which source, not where it lives.
-            logger.error("the %s tweet source cannot be read: %s", self.name, exc)
-            raise SourceUnavailableError(f"the {self.name} tweets cannot be read on this deployment") from exc
+        by_account = self._index().by_account
         result: dict[str, list[Tweet]] = {}
         for user in users:
             account = by_account.get(account_key(user))
