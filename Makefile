@@ -68,7 +68,7 @@ bench: install deploy-deps bench-deps
 	$(BIN)/python -m bench $$([ -d ../shared/peers/r-plumber ] && echo --r-peer) $(BENCH_ARGS)
 
 models: install
-	$(BIN)/python -m core.train
+	$(BIN)/python -m core.prediction.training
 
 # Deployment tooling: osls (the Serverless Framework v3 fork) and serverless-python-requirements, as
 # pinned by package-lock.json; the tests package the Lambda functions with them, offline.

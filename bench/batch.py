@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 import orjson
 
-from core.prediction import predict_batch, served_model
-from core.registry import model_spec
+from core.prediction.registry import model_spec
+from core.prediction.service import predict_batch, served_model
 
 
 @dataclass(frozen=True)

@@ -202,7 +202,7 @@ class Report:
     def section_batch(self, results: list[BatchResult]) -> None:
         lines = [
             "\n## Batch prediction\n",
-            "In-process `core.prediction.predict_batch` (parse, check every value, predict) against the floor: "
+            "In-process `core.prediction.service.predict_batch` (parse, check every value, predict) against the floor: "
             "parsing the same payload with the fastest parser here (orjson; numpy's C `loadtxt` for CSV) and "
             "calling the model on the ready array. Median of the runs.\n",
             "| model | format | rows | payload | rows/s | floor rows/s | ours / floor time |",

@@ -15,9 +15,9 @@ from typing import Any
 
 import orjson
 
-from core import prediction
 from core.errors import CoreError, EmptyInputError, InvalidInputError
-from core.registry import model_spec
+from core.prediction import service as prediction
+from core.prediction.registry import model_spec
 from handlers.errors import core_error_body
 from handlers.settings import Settings
 

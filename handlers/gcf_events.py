@@ -23,7 +23,7 @@ import orjson
 from cloudevents.http import CloudEvent
 
 from core.errors import CoreError, InvalidInputError, MalformedBodyError
-from core.prediction import predict_batch
+from core.prediction.service import predict_batch
 from handlers.errors import core_error_body
 from handlers.settings import settings
 

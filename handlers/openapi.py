@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.modelspec import Feature, ModelSpec
+from core.prediction.spec import Feature, ModelSpec
 
 ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.analysis_spec import AnalysisSpec
-from core.analytics import DEFAULT_N, Limits, Output
+from core.analysis.service import DEFAULT_N, Limits, Output
+from core.analysis.spec import AnalysisSpec
 
 HANDLES = r"^@?[A-Za-z0-9_]{1,15}(,\s*@?[A-Za-z0-9_]{1,15})*$"
 

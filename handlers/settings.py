@@ -63,13 +63,13 @@ class Settings:
     google_cloud_project: str | None = None
     """Lets the access log link its lines to Cloud Trace; Cloud Run does not set it, the deploy does."""
     tweets_source: str = "bundled"
-    """``TWEETS_SOURCE``: ``bundled``, ``file:PATH`` or ``x`` (see ``core.tweets.sources``)."""
+    """``TWEETS_SOURCE``: ``bundled``, ``file:PATH`` or ``x`` (see ``core.analysis.tweets.sources``)."""
     plotly_js_url: str | None = None
     """``PLOTLY_JS_URL``: where HTML charts load plotly.js from (a CDN); unset, the service serves its own copy."""
     max_users: int = 10
     max_tweets: int = 3200
     warm_analyses: bool = False
-    """``WARM_ANALYSES``: run every analysis once at start-up (``core.warmup``), so no first request imports
+    """``WARM_ANALYSES``: run every analysis once at start-up (``core.analysis.warmup``), so no first request imports
     matplotlib; on where start-up is free or snapshotted (the Lambda tweets function), off where one server
     also answers predictions and should start fast (Cloud Run's default)."""
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import logging
 
+from core.analysis.tweets.sources import source_from_setting
 from core.errors import CoreError
-from core.prediction import served_model
-from core.registry import model_specs
-from core.tweets.sources import source_from_setting
+from core.prediction.registry import model_specs
+from core.prediction.service import served_model
 from handlers.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -31,7 +31,7 @@ def warm_analyses(settings: Settings) -> None:
     """When ``WARM_ANALYSES`` is on: every analysis once, and the configured tweets if they are local."""
     if not settings.warm_analyses:
         return
-    from core.warmup import warm_up  # imports matplotlib and plotly only when asked to
+    from core.analysis.warmup import warm_up  # imports matplotlib and plotly only when asked to
 
     try:
         warm_up(source_from_setting(settings.tweets_source))

@@ -43,6 +43,36 @@ def test_core_imports_no_web_framework_or_cloud_sdk(path: Path) -> None:
     assert not _imported_roots(path) & WEB_AND_CLOUD
 
 
+def _imported_modules(path: Path) -> set[str]:
+    modules = set()
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Import):
+            modules |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            modules |= {node.module, *(f"{node.module}.{alias.name}" for alias in node.names)}
+    return modules
+
+
+LAYERS = {
+    "core/prediction": ("core.analysis",),
+    "core/analysis": ("core.prediction",),
+    "core/analysis/tweets": tuple(f"core.analysis.{m}" for m in ("spec", "registry", "service", "periods", "charts")),
+    "core/analysis/charts": tuple(f"core.analysis.{m}" for m in ("spec", "registry", "service", "periods", "tweets")),
+}
+"""Each package, and the modules it must not import: no import crosses to the other capability or runs up
+a layer (tweets and charts know nothing of the analyses that use them)."""
+
+
+@pytest.mark.parametrize(
+    ("path", "banned"),
+    [(path, banned) for folder, banned in LAYERS.items() for path in sorted((ROOT / folder).rglob("*.py"))],
+    ids=lambda v: str(v.relative_to(ROOT)) if isinstance(v, Path) else "",
+)
+def test_no_import_crosses_a_capability_or_runs_up_a_layer(path: Path, banned: tuple[str, ...]) -> None:
+    crossing = {m for m in _imported_modules(path) if any(m == b or m.startswith(b + ".") for b in banned)}
+    assert not crossing
+
+
 def _heavy_line(stdout: str) -> str:
     """The marker line the child printed (access logs may share its stdout)."""
     return next(line for line in stdout.splitlines() if line.startswith("HEAVY="))

@@ -11,13 +11,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from core import analytics
-from core.analysis_registry import analysis_specs
-from core.analysis_spec import AnalysisSpec
-from core.charts import plotlyjs
+from core.analysis import service as analytics
+from core.analysis.charts import plotlyjs
+from core.analysis.registry import analysis_specs
+from core.analysis.spec import AnalysisSpec
+from core.analysis.tweets.sources import source_from_setting
+from core.analysis.tweets.types import TweetSource
 from core.errors import NotFoundError
-from core.tweets.sources import source_from_setting
-from core.tweets.types import TweetSource
 from handlers import openapi_analyses as doc
 from handlers.openapi import error_responses
 from handlers.responses import JSONBytesResponse, query_lists

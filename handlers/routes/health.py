@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from starlette.requests import Request
 
 from core import __version__
-from core.prediction import model_versions
+from core.prediction.service import model_versions
 from handlers.openapi import json_response
 from handlers.responses import JSONBytesResponse
 from handlers.routing import RequestRoute

@@ -8,9 +8,9 @@ from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
-from core import prediction
-from core.modelspec import ModelSpec
-from core.registry import model_spec, model_specs
+from core.prediction import service as prediction
+from core.prediction.registry import model_spec, model_specs
+from core.prediction.spec import ModelSpec
 from handlers.openapi import answer_schema, batch_request_body, error_responses, json_response, query_parameters
 from handlers.responses import JSONBytesResponse, query_lists, read_body
 from handlers.routing import Endpoint, RequestRoute

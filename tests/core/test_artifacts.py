@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from core.artifacts import artifact_path, load_model
 from core.errors import ModelUnavailableError
 from core.paths import MODELS_DIR
-from core.registry import model_spec
+from core.prediction.artifacts import artifact_path, load_model
+from core.prediction.registry import model_spec
 
 
 @pytest.fixture

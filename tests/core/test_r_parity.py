@@ -8,10 +8,10 @@ import json
 import numpy as np
 import pytest
 
-from core.datasets import load_training_data
 from core.paths import DATA_DIR
-from core.prediction import predict_query, served_model
-from core.registry import model_spec
+from core.prediction.datasets import load_training_data
+from core.prediction.registry import model_spec
+from core.prediction.service import predict_query, served_model
 from tests.conftest import REFERENCE
 
 

@@ -9,12 +9,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.artifacts import artifact_path, metadata_path
-from core.datasets import load_training_data
-from core.forms import form_from_json
 from core.paths import DATA_DIR, MODELS_DIR
-from core.registry import model_specs
-from core.train import main as train_main
+from core.prediction.artifacts import artifact_path, metadata_path
+from core.prediction.datasets import load_training_data
+from core.prediction.forms import form_from_json
+from core.prediction.registry import model_specs
+from core.prediction.training import main as train_main
 
 SPECS = list(model_specs().values())
 

@@ -11,7 +11,7 @@ from starlette.applications import Starlette
 from starlette.responses import Response
 from starlette.routing import Route
 
-from core.artifacts import load_model
+from core.prediction.artifacts import load_model
 from handlers import aws_lambda
 from tests.handlers.lambda_events import FakeContext, delivered, load_event
 

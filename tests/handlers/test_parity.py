@@ -14,7 +14,7 @@ import flask.testing
 import pytest
 from fastapi.testclient import TestClient
 
-from core.charts import plotlyjs
+from core.analysis.charts import plotlyjs
 from handlers import aws_lambda
 from handlers.cloud_run import app as cloud_run_app
 from tests.handlers.lambda_events import HTTP_KINDS, Delivered, FakeContext, Request, delivered, http_event

@@ -28,8 +28,8 @@ def _child(code: str, tmp_path: Path, **env: str) -> str:
 
 PROBE = (
     "import sys, handlers.aws_lambda\n"
-    "from core.tweets.lexicon import _read\n"
-    "from core.tweets.sources.csv_file import _load_index\n"
+    "from core.analysis.tweets.lexicon import _read\n"
+    "from core.analysis.tweets.sources.csv_file import _load_index\n"
     "print('loaded=' + ','.join(m for m in ('matplotlib', 'plotly') if m in sys.modules), "
     "_read.cache_info().currsize, _load_index.cache_info().currsize)"
 )
@@ -43,9 +43,9 @@ def test_the_lambda_handler_loads_charts_lexicon_and_corpus_at_init_when_asked(t
 def test_a_chart_drawn_after_the_warm_up_is_the_same_png(tmp_path: Path) -> None:
     code = (
         "import hashlib, sys\n"
-        "from core import analytics\n"
-        "from core.tweets.sources import bundled_source\n"
-        "from core.warmup import warm_up\n"
+        "from core.analysis import service as analytics\n"
+        "from core.analysis.tweets.sources import bundled_source\n"
+        "from core.analysis.warmup import warm_up\n"
         "source = bundled_source()\n"
         "if sys.argv[1:] == ['warm']: warm_up(source)\n"
         "query = {'users': ['realDonaldTrump'], 'n': ['400']}\n"
@@ -63,7 +63,7 @@ def test_a_failing_warm_up_is_logged_and_the_service_starts(
     def broken(source: object) -> float:
         raise OSError("no space left for the font cache")
 
-    monkeypatch.setattr("core.warmup.warm_up", broken)
+    monkeypatch.setattr("core.analysis.warmup.warm_up", broken)
     settings = Settings(models_dir=ROOT / "models", cors_origins=("*",), max_batch_rows=10, max_body_bytes=10)
     warm.warm_analyses(settings)  # off: nothing is called
     assert not caplog.records

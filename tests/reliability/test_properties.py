@@ -18,12 +18,12 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from core.batch import parse_batch
+from core.analysis.tweets.tokens import words
 from core.errors import CoreError
-from core.features import matrix_from_query, parse_number
-from core.modelspec import Feature, ModelSpec
-from core.registry import model_specs
-from core.tweets.tokens import words
+from core.prediction.batch import parse_batch
+from core.prediction.features import matrix_from_query, parse_number
+from core.prediction.registry import model_specs
+from core.prediction.spec import Feature, ModelSpec
 
 SPECS = list(model_specs().values())
 MAX_ROWS = 50

@@ -9,11 +9,11 @@ from collections.abc import Sequence
 
 import pytest
 
-from core import analytics
-from core.analysis_registry import analysis_spec, analysis_specs
+from core.analysis import service as analytics
+from core.analysis.registry import analysis_spec, analysis_specs
+from core.analysis.tweets.sources import source_from_setting
+from core.analysis.tweets.types import Tweet
 from core.errors import InvalidInputError, NotFoundError, UnknownAccountError
-from core.tweets.sources import source_from_setting
-from core.tweets.types import Tweet
 from tests.conftest import REFERENCE
 
 LIMITS = analytics.Limits()

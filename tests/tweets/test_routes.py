@@ -17,7 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 
-from core.charts import NEGATIVE, POSITIVE, USER_COLOURS
+from core.analysis.charts import NEGATIVE, POSITIVE, USER_COLOURS
 from handlers.http_app import create_app
 from handlers.settings import Settings
 from tests.conftest import REFERENCE
@@ -247,8 +247,8 @@ def test_drawing_charts_leaves_no_objects_behind() -> None:
     """A reused figure must not keep the last chart's artists: they would pile up in the oldest generation."""
     code = (
         "import gc, sys\n"
-        "from core import analytics\n"
-        "from core.tweets.sources import bundled_source\n"
+        "from core.analysis import service as analytics\n"
+        "from core.analysis.tweets.sources import bundled_source\n"
         "source, counts = bundled_source(), []\n"
         "for i in range(40):\n"
         "    for name in ('frequency', 'sentiment'):\n"

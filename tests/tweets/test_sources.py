@@ -14,11 +14,17 @@ from pathlib import Path
 
 import pytest
 
+from core.analysis.tweets.sources import BUNDLED_PATH, bundled_source, file_source, source_from_setting
+from core.analysis.tweets.sources.csv_file import (
+    BUNDLED_LAYOUT,
+    FILE_LAYOUT,
+    CsvTweetSource,
+    TweetFileError,
+    load_index,
+)
+from core.analysis.tweets.types import Tweet
 from core.errors import EmptyInputError, InvalidInputError, SourceUnavailableError, UnknownAccountError
 from core.paths import PROJECT_ROOT
-from core.tweets.sources import BUNDLED_PATH, bundled_source, file_source, source_from_setting
-from core.tweets.sources.csv_file import BUNDLED_LAYOUT, FILE_LAYOUT, CsvTweetSource, TweetFileError, load_index
-from core.tweets.types import Tweet
 
 REFERENCE = Path(__file__).parent / "reference"
 UTC = dt.UTC
@@ -246,7 +252,7 @@ def test_x_reads_its_budget() -> None:
 def test_choosing_a_source_imports_no_http_client_or_tweepy() -> None:
     code = (
         "import sys\n"
-        "from core.tweets.sources import source_from_setting\n"
+        "from core.analysis.tweets.sources import source_from_setting\n"
         "source_from_setting(None)\n"
         "assert not {'requests', 'tweepy', 'pandas'} & set(sys.modules), sys.modules.keys()\n"
         "source_from_setting('x', environ={'X_BEARER_TOKEN': 't0ken'})\n"

@@ -10,9 +10,9 @@ import json
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from core.analysis.tweets.lexicon import bing_counts, bing_lexicon
+from core.analysis.tweets.tokens import exact_words, words
 from core.paths import DATA_DIR
-from core.tweets.lexicon import bing_counts, bing_lexicon
-from core.tweets.tokens import exact_words, words
 from tests.conftest import REFERENCE
 
 # Each text and the words R 4.2.2 / tidytext 0.4.1 / ICU 72.1 gave for it (tests/reference/README.md).

@@ -20,6 +20,10 @@ import requests.adapters
 import responses
 from responses import matchers
 
+from core.analysis.tweets.sources import source_from_setting, x_client
+from core.analysis.tweets.sources.x import XSource
+from core.analysis.tweets.sources.x_client import BudgetSession
+from core.analysis.tweets.sources.x_credentials import XCredentials
 from core.errors import (
     CoreError,
     InvalidInputError,
@@ -29,10 +33,6 @@ from core.errors import (
     UpstreamRateLimitedError,
     UpstreamTimeoutError,
 )
-from core.tweets.sources import source_from_setting, x_client
-from core.tweets.sources.x import XSource
-from core.tweets.sources.x_client import BudgetSession
-from core.tweets.sources.x_credentials import XCredentials
 
 RECORDED = Path(__file__).parent / "recorded"
 USERS_BY = "https://api.twitter.com/2/users/by"

@@ -1,1 +1,0 @@
-"""The analyses: one module per analysis, each declaring ``SPEC`` (see ``core.analysis_spec``)."""

@@ -1,0 +1,1 @@
+"""The analyses: one module per analysis, each declaring ``SPEC`` (see ``core.analysis.spec``)."""

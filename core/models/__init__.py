@@ -1,1 +1,0 @@
-"""The model declarations: one module per model, each defining ``SPEC``; ``core.registry`` finds them."""

@@ -1,0 +1,113 @@
+"""The prediction use cases every adapter calls: describe the models, answer one row or a batch.
+
+Results are plain dicts of str/int/float/list (numpy converted here), ready for any JSON encoder, so
+adapters never touch numpy. A classifier answers a label per row (the positive one when the
+probability is at least the model's threshold) and the probability; a regression answers the value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from core.errors import InvalidInputError
+from core.paths import MODELS_DIR
+from core.prediction.artifacts import ServedModel, load_model, read_metadata
+from core.prediction.batch import parse_batch
+from core.prediction.features import Matrix, matrix_from_query
+from core.prediction.forms import Vector
+from core.prediction.registry import model_spec, model_specs
+
+DEFAULT_MAX_ROWS = 100_000
+
+
+def served_model(name: str, models_dir: Path = MODELS_DIR) -> ServedModel:
+    """The loaded model, cached per process; ``UnknownModelError`` or ``ModelUnavailableError`` otherwise."""
+    return load_model(model_spec(name), models_dir)
+
+
+def model_versions(models_dir: Path = MODELS_DIR) -> dict[str, str]:
+    """Each model's version, read from its metadata (without loading the artifact)."""
+    versions: dict[str, str] = {}
+    for name, spec in model_specs().items():
+        try:
+            versions[name] = str(read_metadata(spec, models_dir)["version"])
+        except Exception:  # noqa: BLE001 - a model without metadata is reported, not fatal to /health
+            versions[name] = "unavailable"
+    return versions
+
+
+def describe_model(name: str, models_dir: Path = MODELS_DIR) -> dict[str, Any]:
+    """The model's metadata (feature schema, example row, metrics, provenance) and its routes."""
+    spec = model_spec(name)
+    meta = dict(read_metadata(spec, models_dir))
+    meta["routes"] = {
+        "predict_data": f"/models/{name}/predict_data",
+        "predict": f"/models/{name}/predict",
+    }
+    return meta
+
+
+def list_models(models_dir: Path = MODELS_DIR) -> dict[str, Any]:
+    return {"models": [describe_model(name, models_dir) for name in model_specs()]}
+
+
+def _answers(model: ServedModel, x: Matrix) -> tuple[list[Any], list[float] | None]:
+    with np.errstate(over="ignore", invalid="ignore"):  # huge but finite inputs: refused below, by row
+        raw = model.form.evaluate(x)
+    _check_finite(model, x, raw)
+    if not model.spec.is_classifier:
+        return raw.tolist(), None
+    negative, positive = model.spec.labels
+    labels = [positive if p >= model.spec.threshold else negative for p in raw.tolist()]
+    return labels, raw.tolist()
+
+
+def _check_finite(model: ServedModel, x: Matrix, raw: Vector) -> None:
+    """Refuse a row whose values, finite each, are too large for the model to give a finite answer."""
+    bad = ~np.isfinite(raw)
+    if bad.any():
+        i = int(np.argmax(bad))
+        feature = model.spec.features[int(np.argmax(np.abs(x[i])))].name
+        raise InvalidInputError(
+            f"row {i}: the values are too large for model {model.spec.name!r} to give a finite answer "
+            f"(largest: {feature!r})",
+            field=feature,
+        )
+
+
+def predict_query(name: str, params: Mapping[str, Sequence[str]], models_dir: Path = MODELS_DIR) -> dict[str, Any]:
+    """Plumber's contract: ``{"Answer": [...], "probability": [...]}``, one answer per repeated value."""
+    model = served_model(name, models_dir)
+    answers, probabilities = _answers(model, matrix_from_query(model.spec, params))
+    result: dict[str, Any] = {"Answer": answers}
+    if probabilities is not None:
+        result["probability"] = probabilities
+    result.update(model=name, version=model.version)
+    return result
+
+
+def predict_matrix(name: str, x: Matrix, models_dir: Path = MODELS_DIR) -> dict[str, Any]:
+    """Answer an already checked matrix (rows in the model's feature order), in row order."""
+    model = served_model(name, models_dir)
+    answers, probabilities = _answers(model, x)
+    result: dict[str, Any] = {"predictions": answers}
+    if probabilities is not None:
+        result["probabilities"] = probabilities
+    result.update(model=name, version=model.version)
+    return result
+
+
+def predict_batch(
+    name: str,
+    body: bytes,
+    content_type: str | None,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    models_dir: Path = MODELS_DIR,
+) -> dict[str, Any]:
+    """A JSON (rows or columns) or CSV body in, one prediction per row out, in request order."""
+    model = served_model(name, models_dir)
+    return predict_matrix(name, parse_batch(model.spec, body, content_type, max_rows), models_dir)
