@@ -1,4 +1,4 @@
-"""``python -m emulator {invoke,replay,parity,record,serve}``: the emulator's command line."""
+"""``python -m emulator {invoke,replay,parity,record,serve,corpus}``: the emulator's command line."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import orjson
 
 from emulator.cases import gateway_config
-from emulator.platforms import PLATFORMS
+from emulator.platforms import PLATFORMS, served_gateways
 
 
 def _invoke(args: argparse.Namespace) -> int:
@@ -59,11 +59,22 @@ def _serve(args: argparse.Namespace) -> int:
     return serve(args.platform, Path(args.config), args.host, args.port, stage=args.stage, binary_media_types=types)
 
 
+def _corpus(args: argparse.Namespace) -> int:
+    from emulator.corpus import generate
+
+    return generate(args.only, with_analyses=not args.no_analyses, out=Path(args.out) if args.out else None)
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -m emulator", description=__doc__)
     commands = top.add_subparsers(dest="command", required=True)
 
-    invoke = commands.add_parser("invoke", help="run one event through its platform's entry point, print the answer")
+    invoke = commands.add_parser(
+        "invoke",
+        help="run one event through its platform's entry point, print the answer",
+        description="Run one event through its platform's entry point and print the answer as JSON, as the "
+        "platform returns it.",
+    )
     invoke.add_argument("--platform", choices=sorted(PLATFORMS), help="default: the case file's folder")
     invoke.add_argument("--event", required=True, help="a case file (or a file holding just the event/request)")
     invoke.set_defaults(run=_invoke)
@@ -93,13 +104,19 @@ def parser() -> argparse.ArgumentParser:
     record.set_defaults(run=_record)
 
     serve = commands.add_parser("serve", help="a local API Gateway that reads serverless.yml")
-    serve.add_argument("--platform", required=True, choices=["aws-http", "aws-rest"])
+    serve.add_argument("--platform", required=True, choices=sorted(served_gateways()))
     serve.add_argument("--config", default="serverless.yml")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=3000)
     serve.add_argument("--stage", default="", help="REST API stage prefix in paths, e.g. dev (default: none)")
     serve.add_argument("--binary-media-types", help="REST API: comma-separated, instead of the file's (e.g. image/png)")
     serve.set_defaults(run=_serve)
+
+    corpus = commands.add_parser("corpus", help="regenerate the recorded-event corpus from the requests it lists")
+    corpus.add_argument("--only", nargs="*", default=[], help="only the cases whose name starts with these")
+    corpus.add_argument("--no-analyses", action="store_true", help="skip the tweet analysis routes")
+    corpus.add_argument("--out", help="write the cases under this folder instead of tests/events (to compare)")
+    corpus.set_defaults(run=_corpus)
     return top
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from emulator.events import GatewayConfig
+from emulator.platforms.base import GatewayConfig
 
 DEFAULT_TIMEOUT_S = 6.0
 """The Serverless Framework v3 default function timeout."""

@@ -1,4 +1,4 @@
-"""``python -m emulator``: invoke prints the platform's answer; replay fails on a mismatch and --update repairs it."""
+"""``python -m emulator``: invoke prints or writes (--out) the answer, replay compares, corpus rebuilds cases."""
 
 from __future__ import annotations
 
@@ -60,3 +60,17 @@ def test_the_module_runs_as_a_command():
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.strip().endswith("0 failed")
+
+
+def test_corpus_command_rebuilds_the_committed_events_and_they_replay(tmp_path, capsys):
+    """The corpus tool's events are the committed ones (fixed ids and times), and its expectations replay."""
+    assert main(["corpus", "--only", "health", "predict__csv", "--no-analyses", "--out", str(tmp_path)]) == 0
+    written = sorted(tmp_path.rglob("*.json"))
+    assert len(written) >= 8
+    for path in written:
+        committed = json.loads((DEFAULT_CORPUS / path.relative_to(tmp_path)).read_text())
+        generated = json.loads(path.read_text())
+        key = "request" if "request" in generated else "event"
+        assert generated[key] == committed[key], path.relative_to(tmp_path)
+    capsys.readouterr()
+    assert main(["replay", str(tmp_path)]) == 0
