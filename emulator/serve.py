@@ -7,7 +7,7 @@ On the way in: the 10 MB API Gateway payload quota and Lambda's 6,291,556-byte i
 403 ``Missing Authentication Token`` or an HTTP API's 404), and the event shape of the chosen gateway.
 On the way out: the function's timeout (Lambda's error: 502 on REST, 500 on HTTP APIs) within the
 gateway's own integration limit (29 s: 504 on REST; 30 s: 503 on HTTP APIs), the response size limit,
-binary media types and the first ``Accept`` type on REST APIs,
+binary media types, the first ``Accept`` type and ``minimumCompressionSize`` on REST APIs,
 ``isBase64Encoded`` and lower-case header names on HTTP APIs. The rules themselves live in the platform
 classes (``emulator/platforms/aws_rest.py``, ``aws_http.py``); this module routes and times. Each rule,
 its AWS documentation and its test: docs/emulator-divergences.md.
@@ -158,6 +158,8 @@ def serve(
     print(f"{platform} gateway for {config} on http://{host}:{server.server_address[1]}/{stage}", flush=True)
     if gateway.gateway.route_kind == "http":  # settings only a REST API applies
         print(f"  binaryMediaTypes: {', '.join(gateway.deployment.binary_media_types) or '(none)'}", flush=True)
+        size = gateway.deployment.minimum_compression_size
+        print(f"  minimumCompressionSize: {'(none: no compression)' if size is None else size}", flush=True)
     for route in routes:
         print(f"  {route.route_key:40} -> {route.function}", flush=True)
     return serve_until_interrupted(server)

@@ -7,7 +7,8 @@ values URL-decoded, the body base64 only when its content type is one of the API
 Out: a base64 body (``isBase64Encoded``) is decoded to bytes only when the client's first ``Accept``
 media type matches one of ``binaryMediaTypes``, otherwise the client gets the base64 text;
 ``headers`` and ``multiValueHeaders`` merge (the multi-value entry wins); a function error, a
-malformed answer or one over Lambda's payload limit is 502 ``{"message": "Internal server error"}``.
+malformed answer or one over Lambda's payload limit is 502 ``{"message": "Internal server error"}``;
+with ``minimumCompressionSize`` set, a large enough answer is compressed (``compression``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from urllib.parse import parse_qsl, unquote
 from emulator.context import ACCOUNT_ID, REGION
 from emulator.messages import HttpRequest, HttpResponse
 from emulator.platforms.base import EventMeta, GatewayConfig, json_message, matches_media_types, media_type
+from emulator.platforms.compression import compress
 from emulator.platforms.lambda_http import (
     LambdaFrontDoor,
     encode_body,
@@ -88,14 +90,15 @@ class AwsRest(LambdaFrontDoor):
         }
 
     def deliver(self, raw: LambdaResult, request: HttpRequest, config: GatewayConfig) -> HttpResponse:
-        """Binary media types and the first ``Accept`` type decide whether base64 is decoded."""
+        """Binary media types and the first ``Accept`` type decide whether base64 is decoded; then compression."""
         if not is_proxy_answer(raw) or raw.size > LAMBDA_PAYLOAD_LIMIT:
             return ERROR
         answer: dict[str, Any] = raw.payload
         binary = matches_media_types(first_accept(request), config.binary_media_types)
-        return HttpResponse(
+        response = HttpResponse(
             int(answer["statusCode"]), merged_headers(answer, lower=False), proxy_body(answer, decode=binary)
         )
+        return compress(response, request, config.minimum_compression_size)
 
     def route_path(self, path: str, stage: str) -> str | None:
         """Requests arrive under ``/<stage>``; the routes are matched without it."""

@@ -45,6 +45,8 @@ class GatewayConfig:
     function_name: str = "serverless-ml-api"
     handler: str | None = None
     """The Lambda handler (serverless.yml form, ``handlers/aws_lambda.handler``); None for the default."""
+    minimum_compression_size: int | None = None
+    """REST API only: ``minimumCompressionSize``; None (AWS's default) leaves answers uncompressed."""
 
 
 @dataclass(frozen=True)
