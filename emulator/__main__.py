@@ -12,6 +12,7 @@ from pathlib import Path
 import orjson
 
 from emulator.cases import gateway_config
+from emulator.messages import HttpResponse
 from emulator.platforms import PLATFORMS, served_gateways
 
 
@@ -27,8 +28,21 @@ def _invoke(args: argparse.Namespace) -> int:
     config = gateway_config(data.get("gateway") if is_case else None)
     with contextlib.redirect_stdout(sys.stderr):  # the function's own logs, apart from the answer on stdout
         raw = platform.run(event, config)
-    sys.stdout.write(orjson.dumps(platform.raw_json(raw), option=orjson.OPT_INDENT_2).decode() + "\n")
+    if args.out:
+        sys.stdout.write(_write_body(platform.answer(raw), Path(args.out)))
+    else:
+        sys.stdout.write(orjson.dumps(platform.raw_json(raw), option=orjson.OPT_INDENT_2).decode() + "\n")
     return 0
+
+
+def _write_body(response: HttpResponse, out: Path) -> str:
+    """Write the decoded body (PNG bytes, not base64) to ``out``; the status and headers, as text, for stdout."""
+    out.write_bytes(response.body)
+    lines = [f"status: {response.status}"]
+    lines += [f"{name}: {value}" for name, value in response.headers]
+    lines += [f"({key}: {orjson.dumps(value).decode()})" for key, value in response.extra.items()]
+    lines.append(f"body: {len(response.body)} bytes written to {out}")
+    return "\n".join(lines) + "\n"
 
 
 def _replay(args: argparse.Namespace) -> int:
@@ -73,10 +87,15 @@ def parser() -> argparse.ArgumentParser:
         "invoke",
         help="run one event through its platform's entry point, print the answer",
         description="Run one event through its platform's entry point and print the answer as JSON, as the "
-        "platform returns it.",
+        "platform returns it (a PNG is base64 there: use --out FILE to get the image itself).",
     )
     invoke.add_argument("--platform", choices=sorted(PLATFORMS), help="default: the case file's folder")
     invoke.add_argument("--event", required=True, help="a case file (or a file holding just the event/request)")
+    invoke.add_argument(
+        "--out",
+        metavar="FILE",
+        help="write the decoded body (a PNG's bytes, not base64) to FILE and print only the status and headers",
+    )
     invoke.set_defaults(run=_invoke)
 
     replay = commands.add_parser("replay", help="replay the corpus, compare with expectations")
