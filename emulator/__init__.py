@@ -1,7 +1,8 @@
-"""Every platform, offline: ``python -m emulator {invoke,replay,parity,record,serve}`` over the real adapters.
+"""Every platform, offline: ``python -m emulator {invoke,replay,parity,record,serve,corpus}`` over the real adapters.
 
-Modules: ``messages`` (neutral HTTP), ``events`` (AWS event shapes), ``context`` (the Lambda context),
-``invokers`` (one per platform), ``gateways`` (what each front door does with an answer), ``platforms``
-(the registry), ``cases`` and ``compare`` (the corpus format), ``replay``, ``parity``, ``record`` with
-``scrub``, ``serve`` with ``slsconfig``.
+Modules: ``platforms/`` (one class per platform, behind the ``platforms.base.Platform`` Protocol: its
+event or request, its front door's rules, its answer; ``platforms/__init__`` is the table), ``messages``
+(neutral HTTP), ``context`` (the Lambda context), ``cases`` and ``compare`` (the corpus format),
+``replay``, ``parity``, ``record`` with ``scrub``, ``serve`` with ``slsconfig``, ``corpus`` with
+``corpus_requests`` (regenerating the corpus).
 """

@@ -1,4 +1,4 @@
-"""``python -m emulator {invoke,replay,parity,record,serve}``: the emulator's command line."""
+"""``python -m emulator {invoke,replay,parity,record,serve,corpus}``: the emulator's command line."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from pathlib import Path
 import orjson
 
 from emulator.cases import gateway_config
-from emulator.platforms import PLATFORMS
+from emulator.messages import HttpResponse
+from emulator.platforms import PLATFORMS, served_gateways
 
 
 def _invoke(args: argparse.Namespace) -> int:
@@ -27,8 +28,21 @@ def _invoke(args: argparse.Namespace) -> int:
     config = gateway_config(data.get("gateway") if is_case else None)
     with contextlib.redirect_stdout(sys.stderr):  # the function's own logs, apart from the answer on stdout
         raw = platform.run(event, config)
-    sys.stdout.write(orjson.dumps(platform.raw_json(raw), option=orjson.OPT_INDENT_2).decode() + "\n")
+    if args.out:
+        sys.stdout.write(_write_body(platform.answer(raw), Path(args.out)))
+    else:
+        sys.stdout.write(orjson.dumps(platform.raw_json(raw), option=orjson.OPT_INDENT_2).decode() + "\n")
     return 0
+
+
+def _write_body(response: HttpResponse, out: Path) -> str:
+    """Write the decoded body (PNG bytes, not base64) to ``out``; the status and headers, as text, for stdout."""
+    out.write_bytes(response.body)
+    lines = [f"status: {response.status}"]
+    lines += [f"{name}: {value}" for name, value in response.headers]
+    lines += [f"({key}: {orjson.dumps(value).decode()})" for key, value in response.extra.items()]
+    lines.append(f"body: {len(response.body)} bytes written to {out}")
+    return "\n".join(lines) + "\n"
 
 
 def _replay(args: argparse.Namespace) -> int:
@@ -59,13 +73,29 @@ def _serve(args: argparse.Namespace) -> int:
     return serve(args.platform, Path(args.config), args.host, args.port, stage=args.stage, binary_media_types=types)
 
 
+def _corpus(args: argparse.Namespace) -> int:
+    from emulator.corpus import generate
+
+    return generate(args.only, with_analyses=not args.no_analyses, out=Path(args.out) if args.out else None)
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -m emulator", description=__doc__)
     commands = top.add_subparsers(dest="command", required=True)
 
-    invoke = commands.add_parser("invoke", help="run one event through its platform's entry point, print the answer")
+    invoke = commands.add_parser(
+        "invoke",
+        help="run one event through its platform's entry point, print the answer",
+        description="Run one event through its platform's entry point and print the answer as JSON, as the "
+        "platform returns it (a PNG is base64 there: use --out FILE to get the image itself).",
+    )
     invoke.add_argument("--platform", choices=sorted(PLATFORMS), help="default: the case file's folder")
     invoke.add_argument("--event", required=True, help="a case file (or a file holding just the event/request)")
+    invoke.add_argument(
+        "--out",
+        metavar="FILE",
+        help="write the decoded body (a PNG's bytes, not base64) to FILE and print only the status and headers",
+    )
     invoke.set_defaults(run=_invoke)
 
     replay = commands.add_parser("replay", help="replay the corpus, compare with expectations")
@@ -93,13 +123,19 @@ def parser() -> argparse.ArgumentParser:
     record.set_defaults(run=_record)
 
     serve = commands.add_parser("serve", help="a local API Gateway that reads serverless.yml")
-    serve.add_argument("--platform", required=True, choices=["aws-http", "aws-rest"])
+    serve.add_argument("--platform", required=True, choices=sorted(served_gateways()))
     serve.add_argument("--config", default="serverless.yml")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=3000)
     serve.add_argument("--stage", default="", help="REST API stage prefix in paths, e.g. dev (default: none)")
     serve.add_argument("--binary-media-types", help="REST API: comma-separated, instead of the file's (e.g. image/png)")
     serve.set_defaults(run=_serve)
+
+    corpus = commands.add_parser("corpus", help="regenerate the recorded-event corpus from the requests it lists")
+    corpus.add_argument("--only", nargs="*", default=[], help="only the cases whose name starts with these")
+    corpus.add_argument("--no-analyses", action="store_true", help="skip the tweet analysis routes")
+    corpus.add_argument("--out", help="write the cases under this folder instead of tests/events (to compare)")
+    corpus.set_defaults(run=_corpus)
     return top
 
 

@@ -14,8 +14,8 @@ from typing import Any
 
 import orjson
 
-from emulator.events import GatewayConfig
 from emulator.platforms import PLATFORMS, Platform
+from emulator.platforms.base import GatewayConfig
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "tests" / "events"
 

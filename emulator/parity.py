@@ -20,9 +20,9 @@ import orjson
 
 from emulator.cases import load_cases
 from emulator.compare import expectation, mismatches
-from emulator.events import EventMeta, GatewayConfig
 from emulator.messages import HttpRequest, HttpResponse
-from emulator.platforms import Platform, client_view, http_platforms
+from emulator.platforms import http_platforms
+from emulator.platforms.base import EventMeta, GatewayConfig, HttpPlatform
 
 REFERENCE = "cloud-run"
 FIXED_META = EventMeta(request_id="c6af9ac6-7b61-11e6-9a41-93e8deadbeef", epoch_ms=1_700_000_000_000)
@@ -64,12 +64,12 @@ def deliver_everywhere(request: HttpRequest, config: GatewayConfig) -> dict[str,
     return answers
 
 
-def deliver(platform: Platform, request: HttpRequest, config: GatewayConfig) -> HttpResponse:
-    assert platform.build is not None
+def deliver(platform: HttpPlatform, request: HttpRequest, config: GatewayConfig) -> HttpResponse:
+    """What a client receives from ``platform`` for ``request``: built, run, and delivered by its rules."""
     quiet = io.StringIO()  # the service's access log and warnings; parity compares answers only
     with contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet):
         raw = platform.run(platform.build(request, config, FIXED_META), config)
-    return client_view(platform, raw, request, config)
+    return platform.deliver(raw, request, config)
 
 
 def differences(answers: dict[str, HttpResponse], known: dict[str, str] | None = None) -> list[str]:

@@ -23,10 +23,10 @@ import orjson
 
 from emulator.cases import Case
 from emulator.compare import expectation
-from emulator.events import EventMeta, GatewayConfig
 from emulator.local_server import serve_until_interrupted
 from emulator.messages import HttpRequest, HttpResponse
-from emulator.platforms import PLATFORMS, Platform, client_view
+from emulator.platforms import PLATFORMS
+from emulator.platforms.base import EventMeta, GatewayConfig, HttpPlatform, Platform
 from emulator.scrub import Scrubber
 
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "host", "upgrade", "te", "trailer"}
@@ -62,7 +62,7 @@ class Recorder:
     config: GatewayConfig = field(default_factory=GatewayConfig)
 
     def _input(self, request: HttpRequest) -> Any:
-        if self.platform.build is not None:
+        if isinstance(self.platform, HttpPlatform):
             return self.platform.build(request, self.config, EventMeta())
         if self.platform.name == "aws-invoke":
             return orjson.loads(request.body or b"{}")
@@ -89,8 +89,8 @@ class Recorder:
         if scrubber:
             data = scrubber.json(data) | {"expected": scrubber.json(expected)}
         Case(_case_name(request, self.out), self.platform, data).save()
-        if raw is not None and self.platform.build is not None:
-            return client_view(self.platform, raw, request, self.config)
+        if raw is not None and isinstance(self.platform, HttpPlatform):
+            return self.platform.deliver(raw, request, self.config)
         return answer
 
 

@@ -7,8 +7,10 @@ On the way in: the 10 MB API Gateway payload quota and Lambda's 6,291,556-byte i
 403 ``Missing Authentication Token`` or an HTTP API's 404), and the event shape of the chosen gateway.
 On the way out: the function's timeout (Lambda's error: 502 on REST, 500 on HTTP APIs) within the
 gateway's own integration limit (29 s: 504 on REST; 30 s: 503 on HTTP APIs), the response size limit,
-binary media types and the first ``Accept`` type on REST APIs, ``isBase64Encoded`` and lower-case
-header names on HTTP APIs. Each rule, its AWS documentation and its test: docs/emulator-divergences.md.
+binary media types, the first ``Accept`` type and ``minimumCompressionSize`` on REST APIs,
+``isBase64Encoded`` and lower-case header names on HTTP APIs. The rules themselves live in the platform
+classes (``emulator/platforms/aws_rest.py``, ``aws_http.py``); this module routes and times. Each rule,
+its AWS documentation and its test: docs/emulator-divergences.md.
 
 One request at a time, like one Lambda execution environment; no Docker, no network.
 """
@@ -25,32 +27,17 @@ from typing import Any
 import orjson
 
 from emulator.context import LambdaContext
-from emulator.events import BUILDERS, EventMeta
-from emulator.gateways import DELIVERERS, LAMBDA_PAYLOAD_LIMIT
-from emulator.invokers import LambdaResult, invoke_lambda
 from emulator.local_server import serve_until_interrupted
 from emulator.messages import HttpRequest, HttpResponse
+from emulator.platforms import served_gateways
+from emulator.platforms.base import EventMeta, ServedGateway, json_message
+from emulator.platforms.lambda_runtime import LAMBDA_PAYLOAD_LIMIT, LambdaResult, context_for, invoke_lambda
 from emulator.slsconfig import Deployment, Route, load
 
 API_GATEWAY_PAYLOAD_LIMIT = 10 * 1024 * 1024
 """API Gateway's request payload quota (REST and HTTP APIs): 10 MB."""
 
-INTEGRATION_TIMEOUT_S = {"aws-rest": 29.0, "aws-http": 30.0}
-"""The longest a gateway waits for its Lambda integration by default."""
-
-JSON = (("content-type", "application/json"),)
-
-
-def _message(status: int, text: str) -> HttpResponse:
-    return HttpResponse(status, JSON, orjson.dumps({"message": text}))
-
-
-TOO_LARGE = _message(413, "Request Entity Too Large")
-NO_ROUTE = {"aws-rest": _message(403, "Missing Authentication Token"), "aws-http": _message(404, "Not Found")}
-GATEWAY_TIMEOUT = {
-    "aws-rest": _message(504, "Endpoint request timed out"),
-    "aws-http": _message(503, "Service Unavailable"),
-}
+TOO_LARGE = json_message(413, "Request Entity Too Large")
 
 
 def invoke_with_timeout(event: Any, context: LambdaContext, handler: str, timeout_s: float) -> LambdaResult | None:
@@ -72,63 +59,53 @@ def invoke_with_timeout(event: Any, context: LambdaContext, handler: str, timeou
 
 @dataclass
 class LocalGateway:
-    """The gateway's decisions for one request, without sockets (the HTTP server below only does I/O)."""
+    """The gateway's decisions for one request, without sockets (the HTTP server below only does I/O).
+
+    What differs between gateways (route kind, stage prefix, event fields, timeouts, their own error
+    answers, the delivery rules) is asked of the platform class; this class only sequences it.
+    """
 
     platform: str
     deployment: Deployment
     stage: str = ""
     integration_timeout_s: float | None = None
-    """The gateway's own limit; None for AWS's (29 s REST, 30 s HTTP API)."""
+    """The gateway's own limit; None for the platform's (29 s REST, 30 s HTTP API)."""
+
+    @property
+    def gateway(self) -> ServedGateway:
+        return served_gateways()[self.platform]
 
     def _route(self, request: HttpRequest) -> tuple[Route, dict[str, str], str] | None:
-        path = request.path
-        if self.platform == "aws-rest" and self.stage:
-            prefix = f"/{self.stage}"
-            if not (path == prefix or path.startswith(prefix + "/")):
-                return None
-            path = path[len(prefix) :] or "/"
-        for route in self.deployment.routes_for("http" if self.platform == "aws-rest" else "httpApi"):
+        path = self.gateway.route_path(request.path, self.stage)
+        if path is None:
+            return None
+        for route in self.deployment.routes_for(self.gateway.route_kind):
             params = route.match(request.method, path)
             if params is not None:
                 return route, params, path
         return None
-
-    def _event(self, request: HttpRequest, route: Route, params: dict[str, str], path: str) -> dict[str, Any]:
-        function = self.deployment.functions[route.function]
-        config = self.deployment.gateway(function)
-        event = BUILDERS[self.platform](request, config, EventMeta())
-        if self.platform == "aws-rest":
-            resource = "/{proxy+}" if route.path == "*" else route.path
-            event.update(resource=resource, path=path, pathParameters=params or None)
-            event["requestContext"].update(resourcePath=resource, stage=self.stage or "$default")
-        else:
-            event.update(routeKey=route.route_key)
-            event["requestContext"]["routeKey"] = route.route_key
-            if params and route.path != "*":
-                event["pathParameters"] = params
-        return event
 
     def handle(self, request: HttpRequest) -> HttpResponse:
         if len(request.body) > API_GATEWAY_PAYLOAD_LIMIT:
             return TOO_LARGE
         matched = self._route(request)
         if matched is None:
-            return NO_ROUTE[self.platform]
+            return self.gateway.no_route
         route, params, path = matched
-        event = self._event(request, route, params, path)
-        if len(orjson.dumps(event)) > LAMBDA_PAYLOAD_LIMIT:
-            return TOO_LARGE
         function = self.deployment.functions[route.function]
         config = self.deployment.gateway(function)
-        context = LambdaContext(config.function_name, config.memory_mb, config.timeout_s)
-        limit = self.integration_timeout_s or INTEGRATION_TIMEOUT_S[self.platform]
-        result = invoke_with_timeout(event, context, function.handler, min(function.timeout_s, limit))
+        event = self.gateway.build(request, config, EventMeta())
+        self.gateway.route_event(event, route, params, path, self.stage)
+        if len(orjson.dumps(event)) > LAMBDA_PAYLOAD_LIMIT:
+            return TOO_LARGE
+        limit = self.integration_timeout_s or self.gateway.integration_timeout_s
+        result = invoke_with_timeout(event, context_for(config), function.handler, min(function.timeout_s, limit))
         if result is None and function.timeout_s < limit:
             message = f"Task timed out after {function.timeout_s:.2f} seconds"
             result = LambdaResult({"errorMessage": message, "errorType": "Sandbox.Timedout"}, "Unhandled")
         if result is None:
-            return GATEWAY_TIMEOUT[self.platform]
-        return DELIVERERS[self.platform](result, request, config)
+            return self.gateway.gateway_timeout
+        return self.gateway.deliver(result, request, config)
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -177,10 +154,12 @@ def serve(
 ) -> int:
     server = make_server(platform, config, host, port, stage, binary_media_types)
     gateway: LocalGateway = server.RequestHandlerClass.gateway  # type: ignore[attr-defined]
-    routes = gateway.deployment.routes_for("http" if platform == "aws-rest" else "httpApi")
+    routes = gateway.deployment.routes_for(gateway.gateway.route_kind)
     print(f"{platform} gateway for {config} on http://{host}:{server.server_address[1]}/{stage}", flush=True)
-    if platform == "aws-rest":
+    if gateway.gateway.route_kind == "http":  # settings only a REST API applies
         print(f"  binaryMediaTypes: {', '.join(gateway.deployment.binary_media_types) or '(none)'}", flush=True)
+        size = gateway.deployment.minimum_compression_size
+        print(f"  minimumCompressionSize: {'(none: no compression)' if size is None else size}", flush=True)
     for route in routes:
         print(f"  {route.route_key:40} -> {route.function}", flush=True)
     return serve_until_interrupted(server)

@@ -3,7 +3,8 @@
 Only what a local gateway needs: each function's ``handler``, ``timeout`` and ``memorySize`` (falling
 back to ``provider``'s, then to the framework's defaults of 6 s and 1024 MB), its ``httpApi`` and
 ``http`` events (``"GET /path"`` strings, ``{method, path}`` maps, ``"*"``), and
-``provider.apiGateway.binaryMediaTypes``. ``${self:...}``, ``${env:...}``, ``${param:...}`` (the
+``provider.apiGateway``'s ``binaryMediaTypes`` and ``minimumCompressionSize`` (absent: no compression,
+as AWS leaves a REST API without it). ``${self:...}``, ``${env:...}``, ``${param:...}`` (the
 ``params.default`` values), ``${sls:stage}`` and any ``${source:key, default}`` resolve, inner ones
 first; other sources (``ssm``, ``cf``, ...) are left alone, since no AWS is reachable.
 CloudFormation tags (``!Ref``, ``!GetAtt``) in ``resources`` load as plain values.
@@ -19,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from emulator.events import GatewayConfig
+from emulator.platforms.base import GatewayConfig
 
 DEFAULT_TIMEOUT_S = 6.0
 """The Serverless Framework v3 default function timeout."""
@@ -96,6 +97,8 @@ class Deployment:
     routes: list[Route]
     binary_media_types: tuple[str, ...]
     service: str = "service"
+    minimum_compression_size: int | None = None
+    """REST APIs: ``provider.apiGateway.minimumCompressionSize``; None when the file sets none."""
     stage: str = "dev"
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -112,6 +115,7 @@ class Deployment:
             memory_mb=function.memory_mb,
             function_name=f"{self.service}-{self.stage}-{function.name}",
             handler=function.handler,
+            minimum_compression_size=self.minimum_compression_size,
         )
 
 
@@ -190,6 +194,26 @@ def _event_routes(name: str, event: Any) -> list[Route]:
     return routes
 
 
+MAX_COMPRESSION_SIZE = 10_485_760
+"""The largest ``minimumCompressionSize`` API Gateway accepts (10 MB)."""
+
+
+def _compression_size(path: Path, value: Any) -> int | None:
+    """``minimumCompressionSize`` as an integer in AWS's range; None when unset; ``ValueError`` naming it otherwise."""
+    if value is None or value == "":
+        return None
+    try:
+        size = int(value)
+    except (TypeError, ValueError):
+        size = -1
+    if isinstance(value, bool) or not 0 <= size <= MAX_COMPRESSION_SIZE or str(size) != str(value).strip():
+        raise ValueError(
+            f"{path}: provider.apiGateway.minimumCompressionSize must be an integer from 0 to "
+            f"{MAX_COMPRESSION_SIZE}, not {value!r}"
+        )
+    return size
+
+
 def load(path: Path) -> Deployment:
     """The deployment ``path`` describes; ``ValueError`` naming the key when it cannot be used."""
     raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
@@ -210,13 +234,15 @@ def load(path: Path) -> Deployment:
         )
         for event in spec.get("events") or []:
             routes.extend(_event_routes(name, event))
-    binary = (provider.get("apiGateway") or {}).get("binaryMediaTypes") or []
+    api_gateway = provider.get("apiGateway") or {}
+    binary = api_gateway.get("binaryMediaTypes") or []
     return Deployment(
         functions,
         routes,
         tuple(str(t) for t in binary),
         service=str(config.get("service", "service")),
         stage=str(provider.get("stage", "dev")),
+        minimum_compression_size=_compression_size(path, api_gateway.get("minimumCompressionSize")),
     )
 
 

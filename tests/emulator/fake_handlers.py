@@ -64,3 +64,14 @@ def crash(event: dict[str, Any], context: Any) -> dict[str, Any]:
 def bare(event: dict[str, Any], context: Any) -> Any:
     """No statusCode: HTTP APIs (payload 2.0) infer a 200 JSON answer; REST APIs cannot."""
     return {"answer": 42}
+
+
+def sized(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """``n`` bytes of text (``?n=...``), for the REST API's compression threshold."""
+    query = event.get("queryStringParameters") or {}
+    return {"statusCode": 200, "headers": {"Content-Type": "text/plain"}, "body": "x" * int(query.get("n", "0"))}
+
+
+def encoded(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """An answer the function encoded itself (``Content-Encoding`` set): a gateway must not compress it again."""
+    return {"statusCode": 200, "headers": {"Content-Type": "text/plain", "Content-Encoding": "br"}, "body": "y" * 5000}

@@ -1,4 +1,4 @@
-"""Event shapes and gateway rules, one documented AWS behaviour per test (see docs/emulator-divergences.md)."""
+"""Event shapes and front-door rules of the platform classes, one AWS behaviour per test (emulator-divergences.md)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,18 @@ import orjson
 import pytest
 
 from emulator.context import LambdaContext
-from emulator.events import EventMeta, GatewayConfig, alb_event, function_url_event, http_api_event, rest_event
-from emulator.gateways import deliver_alb, deliver_function_url, deliver_http_api, deliver_rest
-from emulator.invokers import LambdaResult
 from emulator.messages import HttpRequest
+from emulator.platforms.aws_alb import AwsAlb
+from emulator.platforms.aws_http import AwsHttp
+from emulator.platforms.aws_rest import AwsRest
+from emulator.platforms.aws_url import AwsUrl
+from emulator.platforms.base import EventMeta, GatewayConfig
+from emulator.platforms.lambda_runtime import LambdaResult
+
+rest_event, deliver_rest = AwsRest().build, AwsRest().deliver
+http_api_event, deliver_http_api = AwsHttp().build, AwsHttp().deliver
+function_url_event, deliver_function_url = AwsUrl().build, AwsUrl().deliver
+alb_event, deliver_alb = AwsAlb().build, AwsAlb().deliver
 
 META = EventMeta(request_id="c6af9ac6-7b61-11e6-9a41-93e8deadbeef", epoch_ms=1_700_000_000_000)
 REQUEST = HttpRequest(

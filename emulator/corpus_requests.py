@@ -1,30 +1,15 @@
-"""Regenerate the recorded-event corpus: ``python tests/events/make_corpus.py [--only NAME_PREFIX ...]``.
+"""What the corpus holds: each neutral request, the platforms it is recorded for, and the non-HTTP events.
 
-Each neutral request below becomes a case for the platforms listed beside it, shaped by the emulator's
-event builders (fixed request id and time, so reruns give the same files) and answered by the real
-entry points; the answer becomes the expectation. Review the diff before committing: a regenerated
-expectation is a claim that the new behaviour is right.
-
-``record`` does the same for requests arriving over HTTP; this script is for the corpus as a whole.
+``emulator.corpus`` turns these into case files (``python -m emulator corpus``). Add a route's cases
+here; a platform missing from a request's tuple is one whose answer that route does not vary by.
 """
 
 from __future__ import annotations
 
-import argparse
 import base64
-import sys
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-
-from emulator.cases import DEFAULT_CORPUS, Case, gateway_config  # noqa: E402
-from emulator.compare import expectation  # noqa: E402
-from emulator.events import GatewayConfig  # noqa: E402
-from emulator.messages import HttpRequest  # noqa: E402
-from emulator.parity import FIXED_META  # noqa: E402
-from emulator.platforms import PLATFORMS  # noqa: E402
+from emulator.messages import HttpRequest
 
 ALL_HTTP = ("cloud-run", "gcf", "aws-http", "aws-rest", "aws-alb", "aws-url")
 LAMBDA_HTTP = ("aws-http", "aws-rest", "aws-alb", "aws-url")
@@ -298,53 +283,3 @@ PARITY_KNOWN: dict[str, dict[str, str]] = {
     },
 }
 """Divergences parity reports but accepts, written into the cases' ``parity.known``."""
-
-
-def _write(platform_name: str, name: str, description: str, data: dict[str, Any]) -> str:
-    platform = PLATFORMS[platform_name]
-    case = Case(DEFAULT_CORPUS / platform_name / f"{name}.json", platform, {"description": description, **data})
-    response = platform.answer(platform.run(case.input, case.gateway))
-    case.data["expected"] = expectation(response)
-    if name in UNCOMPARED_BODIES:
-        del case.data["expected"]["body"]
-    case.save()
-    return f"{response.status} {case.name}"
-
-
-def generate(only: list[str], with_analyses: bool) -> None:
-    cases = dict(HTTP_CASES) | (ANALYSIS_CASES if with_analyses else {})
-    for name, (description, request, platforms) in cases.items():
-        if only and not name.startswith(tuple(only)):
-            continue
-        for platform_name in platforms:
-            platform = PLATFORMS[platform_name]
-            assert platform.build is not None
-            event = platform.build(request, GatewayConfig(), FIXED_META)
-            data = {platform.input_key: event}
-            if name in PARITY_KNOWN and platform.input_key == "request":
-                data["parity"] = {"known": PARITY_KNOWN[name]}
-            print(_write(platform_name, name, description, data))
-    for name, (description, request, gateway) in GATEWAY_VARIANTS.items():
-        if only and not name.split("/")[1].startswith(tuple(only)):
-            continue
-        platform = PLATFORMS[name.split("/")[0]]
-        assert platform.build is not None
-        event = platform.build(request, gateway_config(gateway), FIXED_META)
-        data = {"gateway": gateway, platform.input_key: event}
-        print(_write(platform.name, name.split("/")[1], description, data))
-    for kind, table in (("aws-invoke", INVOKE_CASES), ("gcf-event", EVENT_CASES)):
-        for name, (description, event) in table.items():
-            if not only or name.startswith(tuple(only)):
-                print(_write(kind, name, description, {"event": event}))
-
-
-def main() -> None:
-    args = argparse.ArgumentParser(description=__doc__)
-    args.add_argument("--only", nargs="*", default=[], help="regenerate only cases whose name starts with these")
-    args.add_argument("--no-analyses", action="store_true", help="skip the tweet analysis routes")
-    ns = args.parse_args()
-    generate(ns.only, not ns.no_analyses)
-
-
-if __name__ == "__main__":
-    main()
