@@ -112,9 +112,8 @@ def test_the_section_has_the_set_up_the_roles_and_a_call_per_platform() -> None:
     assert "config set project" in commands
     assert any(c.startswith("services enable") for c in commands)
     enabled = next(c for c in _commands() if c[:2] == ["services", "enable"])
-    assert {"run", "cloudfunctions", "cloudbuild", "artifactregistry", "secretmanager"} <= {
-        api.removesuffix(".googleapis.com") for api in enabled[2:]
-    }
+    apis = {"run", "cloudfunctions", "cloudbuild", "artifactregistry", "secretmanager", "eventarc", "pubsub"}
+    assert apis <= {api.removesuffix(".googleapis.com") for api in enabled[2:]}
     roles = {w.removeprefix("--role=") for c in _commands() for w in c if w.startswith("--role=")}
     assert {"roles/run.admin", "roles/iam.serviceAccountUser", "roles/artifactregistry.writer"} <= roles
     assert "roles/secretmanager.secretAccessor" in roles
