@@ -15,7 +15,7 @@ from bench import targets
 from bench.splice import splice
 from bench.targets import Target
 
-START = "<!-- bench:start (written by `make bench`; edit bench/report.py instead) -->"
+START = "<!-- bench:start (written by `make bench`; edit bench/sections/ instead) -->"
 END = "<!-- bench:end -->"
 
 
