@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bench import batch, bundles, coldstart, importtime, load, tweets
+from bench import batch, bundles, coldstart, importtime, load, sections, tweets, wrk
 from bench.report import Report
 from bench.servers import ROOT, Running, start
 
@@ -46,40 +46,42 @@ def measure(args: argparse.Namespace, report: Report) -> None:
     servers = _available_servers()
     peer_cmd = args.peer_cmd
 
-    report.section_cold_start_header(runs)
+    sections.coldstart.header(report, runs)
     for name, command in servers.items():
-        report.cold_start(name, coldstart.server_cold(name, command, PREDICT, runs), command, PREDICT)
+        sections.coldstart.server(report, name, coldstart.server_cold(name, command, PREDICT, runs), command, PREDICT)
     if peer_cmd:
         seconds_to_200 = coldstart.server_cold(args.peer_name, peer_cmd, PREDICT, runs)
-        report.cold_start(args.peer_name, seconds_to_200, peer_cmd, PREDICT)
+        sections.coldstart.server(report, args.peer_name, seconds_to_200, peer_cmd, PREDICT)
     if (ROOT / "handlers" / "aws_lambda.py").exists():
         # The tweets function as serverless.yml deploys it loads the charts at INIT (WARM_ANALYSES), which
         # SnapStart snapshots: its INIT and its first invocation are what a restore skips and what it costs.
         probes = ((PREDICT, None), (SENTIMENT, None), (SENTIMENT, {"WARM_ANALYSES": "true"}))
         for path, environment in probes:
             try:
-                report.lambda_cold(coldstart.lambda_cold(path, runs, environment))
+                sections.coldstart.lambda_(report, coldstart.lambda_cold(path, runs, environment))
             except RuntimeError as exc:
                 report.note(f"Lambda cold start not measured: {exc}")
 
-    report.section_imports([importtime.median_total(m, runs) for m in HANDLER_MODULES if _importable(m)])
+    sections.importtime.add(report, [importtime.median_total(m, runs) for m in HANDLER_MODULES if _importable(m)])
 
-    if load.wrk_available():
+    if wrk.available():
         results: list[tuple[str, list[load.LoadResult], str]] = []
         for name, command in servers.items():
             with start(name, command, PREDICT) as server:
                 results.append((name, _load(server, seconds, load_repeats), command))
         if peer_cmd or args.peer:
             results.append(_peer_load(args, seconds, load_repeats))
-        report.section_load(results, seconds, load_repeats)
+        sections.load.add(report, results, seconds, load_repeats)
     else:
         report.note("wrk is not installed (`make bench` installs it): no load figures.")
 
     sizes = (1_000, 10_000, 100_000)
-    report.section_batch([r for n in sizes for m in ("diabetes", "diabetes-gbm") for r in batch.measure(m, n, runs)])
+    sections.batch.add(
+        report, [r for n in sizes for m in ("diabetes", "diabetes-gbm") for r in batch.measure(m, n, runs)]
+    )
 
     _tweet_charts(args, report, runs)
-    report.section_bundles(bundles.bundles())
+    sections.bundles.add(report, bundles.bundles())
 
 
 def _tweet_charts(args: argparse.Namespace, report: Report, runs: int) -> None:
@@ -95,7 +97,7 @@ def _tweet_charts(args: argparse.Namespace, report: Report, runs: int) -> None:
         report.note(f"tweet charts not measured: {exc}")
         return
     charts = tweets.ChartTimes(statistics.median(cold), runs, warm)
-    report.section_tweets(charts, tweets.r_analysis(runs) if args.r_peer else None)
+    sections.tweets.add(report, charts, tweets.r_analysis(runs) if args.r_peer else None)
 
 
 def _importable(module: str) -> bool:

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import re
-import shutil
-import subprocess
 from dataclasses import dataclass
 
-from bench import procs
+from bench import procs, wrk
 from bench.servers import Running
-
-_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3}
 
 
 @dataclass(frozen=True)
@@ -25,36 +20,12 @@ class LoadResult:
     peak_rss_mb: float
 
 
-def _ms(text: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text.strip()).groups()  # type: ignore[union-attr]
-    return float(number) * _UNITS[unit]
-
-
-def parse_wrk(output: str) -> tuple[float, float, float, int, int]:
-    """Requests/s, p50 and p99 in ms, total requests and non-2xx/3xx responses from ``wrk --latency``."""
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
-    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1))  # type: ignore[union-attr]
-    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1))  # type: ignore[union-attr]
-    total = int(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
-    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return rps, p50, p99, total, int(bad.group(1)) if bad else 0
-
-
-def wrk_available() -> bool:
-    return shutil.which("wrk") is not None
-
-
 def run(server: Running, path: str, connections: int, seconds: float, threads: int = 2) -> LoadResult:
     """``wrk -t2 -cN -dS --latency``: client and server share this machine's cores (as the R figures did)."""
     cpu_before = procs.cpu_seconds(server.pid)
-    output = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", server.url + path],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    output = wrk.run([f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", server.url + path])
     cpu = procs.cpu_seconds(server.pid) - cpu_before
-    rps, p50, p99, total, bad = parse_wrk(output)
+    rps, p50, p99, total, bad = wrk.parse_latency(output)
     return LoadResult(
         connections=connections,
         requests_per_s=rps,

@@ -7,22 +7,29 @@ not import scikit-learn.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from core.prediction.forms import LinearForm, LogisticForm, TreeEnsembleForm
+from core.prediction.forms import LinearForm, Link, Matrix, TreeEnsembleForm, Vector
 
 MAX_DEPTH = 12
 """Deeper trees would need 2**depth slots each; boosting uses shallow trees, so this is no real limit."""
 
 
-def linear_form(estimator: Any) -> LinearForm:
-    return LinearForm(float(estimator.intercept_), np.asarray(estimator.coef_, dtype=np.float64).ravel())
+def linear_form(estimator: Any, link: Link = "identity") -> LinearForm:
+    """A fitted linear model (``LinearRegression``, or a binary ``LogisticRegression`` with ``link="logit"``).
+
+    ``intercept_`` is a number for a regression and a one-element array for a binary classifier: both ravel.
+    """
+    intercept = float(np.ravel(estimator.intercept_)[0])
+    return LinearForm(intercept, np.asarray(estimator.coef_, dtype=np.float64).ravel(), link)
 
 
-def logistic_form(estimator: Any) -> LogisticForm:
-    return LogisticForm(float(estimator.intercept_[0]), np.asarray(estimator.coef_, dtype=np.float64).ravel())
+def positive_probability(estimator: Any) -> Callable[[Matrix], Vector]:
+    """A binary classifier's own probability of the positive class: what its served form must reproduce."""
+    return lambda x: np.asarray(estimator.predict_proba(x)[:, 1], dtype=np.float64)
 
 
 def hist_gradient_boosting_form(estimator: Any) -> TreeEnsembleForm:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -28,42 +28,44 @@ class Form(Protocol):
     def to_json(self) -> dict[str, Any]: ...
 
 
+Link = Literal["identity", "logit"]
+"""How a form's raw score becomes its answer: as it is (a regression's value), or through the logistic
+function (a classifier's probability of the positive class). Shared by every form, so each form computes
+a raw score and nothing else."""
+
+
 @dataclass(frozen=True)
 class LinearForm:
-    """``intercept + x @ coef``: an ordinary least-squares regression."""
+    """``link(intercept + x @ coef)``: least squares with the identity link, logistic regression with the logit.
+
+    Its JSON keeps the names artifacts have always had (``"kind": "linear"`` or ``"logistic"``) rather than
+    a separate ``link`` key, so the committed artifacts stay byte for byte what training writes.
+    """
 
     intercept: float
     coef: Vector
-    kind: str = "linear"
+    link: Link = "identity"
+
+    @property
+    def kind(self) -> str:
+        return _LINEAR_KIND[self.link]
 
     def evaluate(self, x: Matrix) -> Vector:
-        return _dot(x, self.coef) + self.intercept
+        return apply_link(self.link, _dot(x, self.coef) + self.intercept)
 
     def to_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "intercept": float(self.intercept), "coef": [float(c) for c in self.coef]}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> LinearForm:
-        return cls(float(data["intercept"]), np.asarray(data["coef"], dtype=np.float64))
+        link = next((link for link, kind in _LINEAR_KIND.items() if kind == data["kind"]), None)
+        if link is None:
+            raise ValueError(f"not a linear form: {data['kind']!r}")
+        return cls(float(data["intercept"]), np.asarray(data["coef"], dtype=np.float64), link)
 
 
-@dataclass(frozen=True)
-class LogisticForm:
-    """The logistic function of a linear predictor: the probability of the positive class."""
-
-    intercept: float
-    coef: Vector
-    kind: str = "logistic"
-
-    def evaluate(self, x: Matrix) -> Vector:
-        return _sigmoid(_dot(x, self.coef) + self.intercept)
-
-    def to_json(self) -> dict[str, Any]:
-        return {"kind": self.kind, "intercept": float(self.intercept), "coef": [float(c) for c in self.coef]}
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> LogisticForm:
-        return cls(float(data["intercept"]), np.asarray(data["coef"], dtype=np.float64))
+_LINEAR_KIND: dict[Link, str] = {"identity": "linear", "logit": "logistic"}
+"""The serialised name of a linear form by its link."""
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,7 @@ class TreeEnsembleForm:
     """(trees, 2**depth - 1): go right when the value is greater."""
     leaf: Matrix
     """(trees, 2**depth): the leaf values."""
-    link: str = "logit"
+    link: Link = "logit"
 
     @property
     def kind(self) -> str:
@@ -95,7 +97,7 @@ class TreeEnsembleForm:
         out = np.empty(x.shape[0], dtype=np.float64)
         for start in range(0, x.shape[0], _CHUNK_ROWS):
             out[start : start + _CHUNK_ROWS] = self._raw(x[start : start + _CHUNK_ROWS])
-        return _sigmoid(out) if self.link == "logit" else out
+        return apply_link(self.link, out)
 
     def _raw(self, x: Matrix) -> Vector:
         trees, splits = self.feature.shape
@@ -131,7 +133,7 @@ class TreeEnsembleForm:
         leaf = np.asarray(data["leaf"], dtype=np.float64)
         if feature.shape != threshold.shape or feature.shape[1] != 2**depth - 1 or leaf.shape[1] != 2**depth:
             raise ValueError("tree arrays do not match the declared depth")
-        return cls(float(data["baseline"]), depth, feature, threshold, leaf, str(data["link"]))
+        return cls(float(data["baseline"]), depth, feature, threshold, leaf, _link(data["link"]))
 
 
 _CHUNK_ROWS = 2048
@@ -158,9 +160,20 @@ def _sigmoid(z: Vector) -> Vector:
     return np.asarray(np.where(z >= 0, 1.0 / (1.0 + ez), ez / (1.0 + ez)), dtype=np.float64)
 
 
+def apply_link(link: Link, raw: Vector) -> Vector:
+    """A form's answer from its raw score."""
+    return _sigmoid(raw) if link == "logit" else raw
+
+
+def _link(value: object) -> Link:
+    """A link read from JSON; ``ValueError`` for one this version does not know."""
+    if value == "identity" or value == "logit":
+        return value
+    raise ValueError(f"unknown link {value!r}")
+
+
 _READERS: dict[str, Callable[[dict[str, Any]], Form]] = {
-    "linear": LinearForm.from_json,
-    "logistic": LogisticForm.from_json,
+    **dict.fromkeys(_LINEAR_KIND.values(), LinearForm.from_json),
     "tree_ensemble": TreeEnsembleForm.from_json,
 }
 

@@ -1,5 +1,5 @@
-"""The benchmark's arithmetic and its report: wrk's output read right, goals scaled by R's same-run figures,
-the median run chosen, and docs/benchmarks.md rewritten only between its markers. No load is run here."""
+"""The benchmark's arithmetic and its report: goals scaled by R's same-run figures, the median run chosen,
+and docs/benchmarks.md rewritten only between its markers. No load is run here."""
 
 from __future__ import annotations
 
@@ -7,29 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bench import load
+from bench import load, sections
 from bench.coldstart import LambdaCold
 from bench.report import END, START, Report
 from bench.servers import Running
-
-WRK = """Running 10s test @ http://127.0.0.1:8080/predict_data
-  2 threads and 32 connections
-  Thread Stats   Avg      Stdev     Max   +/- Stdev
-    Latency    15.21ms    1.31ms  30.12ms   90.00%
-  Latency Distribution
-     50%   14.95ms
-     75%   15.40ms
-     90%   16.10ms
-     99%  850.00us
-  21100 requests in 10.00s, 4.51MB read
-  Non-2xx or 3xx responses: 7
-Requests/sec:   2110.05
-Transfer/sec:    461.52KB
-"""
-
-
-def test_wrk_output_is_read_with_its_units() -> None:
-    assert load.parse_wrk(WRK) == (2110.05, 14.95, 0.85, 21100, 7)
 
 
 def test_the_median_run_is_a_whole_run(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -49,9 +30,11 @@ def _row(text: str, what: str) -> list[str]:
 
 def test_cold_start_goals_are_also_scaled_by_rs_cold_start_in_the_same_run() -> None:
     report = Report({"date": "d", "machine": "m", "python": "3", "command": "c"})
-    report.cold_start("Cloud Run (uvicorn)", 0.80, "cmd", "/p")
-    report.cold_start("R plumber (the book's service)", 0.956, "cmd", "/p")  # twice the 0.478 s reference
-    report.lambda_cold(LambdaCold("/predict_data?x=1", 0.5, 0.11, 0.9))
+    sections.coldstart.server(report, "Cloud Run (uvicorn)", 0.80, "cmd", "/p")
+    sections.coldstart.server(
+        report, "R plumber (the book's service)", 0.956, "cmd", "/p"
+    )  # twice the 0.478 s reference
+    sections.coldstart.lambda_(report, LambdaCold("/predict_data?x=1", 0.5, 0.11, 0.9))
     text = report.text()
     cloud_run = _row(text, "cold start, Cloud Run (uvicorn)")
     assert cloud_run[2:] == ["0.800 s", "0.956 s", "**no**", "yes (<= 0.800 s)"]  # 0.40 s x 2: holds, just
@@ -60,7 +43,7 @@ def test_cold_start_goals_are_also_scaled_by_rs_cold_start_in_the_same_run() -> 
 
 def test_without_r_nothing_is_scaled() -> None:
     report = Report({"date": "d", "machine": "m", "python": "3", "command": "c"})
-    report.cold_start("Cloud Run (uvicorn)", 0.35, "cmd", "/p")
+    sections.coldstart.server(report, "Cloud Run (uvicorn)", 0.35, "cmd", "/p")
     assert _row(report.text(), "cold start, Cloud Run (uvicorn)")[2:] == ["0.350 s", "", "yes", ""]
 
 

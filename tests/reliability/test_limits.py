@@ -11,23 +11,35 @@ import pytest
 
 from handlers.http_app import create_app
 from handlers.settings import Settings
-from tests.reliability.platforms import PLATFORMS
+from tests.reliability.platforms import PLATFORMS, Answer
 
 CSV_HEADER = b"pregnant,glucose,pressure\n"
 
 
-@pytest.mark.parametrize("platform", sorted(PLATFORMS))
-def test_a_body_over_max_body_bytes_gets_413_naming_the_body(
-    make_settings: Callable[..., Settings], platform: str
-) -> None:
-    app = create_app(make_settings(max_body_bytes=1000))
-    body = CSV_HEADER + b"1,3,1\n" * 200
-    answer = PLATFORMS[platform](
-        app, "POST", "/models/diabetes/predict", headers={"Content-Type": "text/csv"}, body=body
+def post_csv_rows(settings: Settings, rows: int, platform: str = "cloud_run") -> Answer:
+    """A CSV batch of ``rows`` identical rows for the diabetes model, through ``platform``'s adapter."""
+    body = CSV_HEADER + b"1,3,1\n" * rows
+    return PLATFORMS[platform](
+        create_app(settings), "POST", "/models/diabetes/predict", headers={"Content-Type": "text/csv"}, body=body
     )
+
+
+@pytest.mark.parametrize("platform", sorted(PLATFORMS))
+@pytest.mark.parametrize(
+    ("limit", "rows", "field", "message"),
+    [
+        ({"max_body_bytes": 1000}, 200, "body", "bytes; at most 1000 are accepted"),
+        ({"max_batch_rows": 3}, 4, "rows", "the batch has 4 rows; at most 3 are accepted"),
+    ],
+    ids=["max_body_bytes", "max_batch_rows"],
+)
+def test_a_request_over_a_limit_gets_413_naming_what_was_too_large(
+    make_settings: Callable[..., Settings], platform: str, limit: dict[str, int], rows: int, field: str, message: str
+) -> None:
+    answer = post_csv_rows(make_settings(**limit), rows, platform)
     assert answer.status == 413
     error = answer.json()["error"]
-    assert error["type"] == "LimitExceededError" and error["field"] == "body" and "at most 1000" in error["message"]
+    assert (error["type"], error["field"]) == ("LimitExceededError", field) and message in error["message"]
 
 
 def test_a_streamed_body_without_length_is_cut_off_at_the_limit(make_settings: Callable[..., Settings]) -> None:
@@ -56,26 +68,8 @@ def test_a_streamed_body_without_length_is_cut_off_at_the_limit(make_settings: C
     assert len(sent) < 1000
 
 
-@pytest.mark.parametrize("platform", sorted(PLATFORMS))
-def test_a_batch_over_max_batch_rows_gets_413_naming_the_rows(
-    make_settings: Callable[..., Settings], platform: str
-) -> None:
-    app = create_app(make_settings(max_batch_rows=3))
-    body = CSV_HEADER + b"1,3,1\n" * 4
-    answer = PLATFORMS[platform](
-        app, "POST", "/models/diabetes/predict", headers={"Content-Type": "text/csv"}, body=body
-    )
-    assert answer.status == 413
-    error = answer.json()["error"]
-    assert error["field"] == "rows" and error["message"] == "the batch has 4 rows; at most 3 are accepted"
-
-
 def test_a_batch_at_the_limit_is_answered(make_settings: Callable[..., Settings]) -> None:
-    app = create_app(make_settings(max_batch_rows=3))
-    body = CSV_HEADER + b"1,3,1\n" * 3
-    answer = PLATFORMS["cloud_run"](
-        app, "POST", "/models/diabetes/predict", headers={"Content-Type": "text/csv"}, body=body
-    )
+    answer = post_csv_rows(make_settings(max_batch_rows=3), 3)
     assert answer.status == 200 and len(answer.json()["predictions"]) == 3
 
 

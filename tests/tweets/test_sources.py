@@ -25,8 +25,8 @@ from core.analysis.tweets.sources.csv_file import (
 from core.analysis.tweets.types import Tweet
 from core.errors import EmptyInputError, InvalidInputError, SourceUnavailableError, UnknownAccountError
 from core.paths import PROJECT_ROOT
+from tests.conftest import REFERENCE
 
-REFERENCE = Path(__file__).parent / "reference"
 UTC = dt.UTC
 
 

@@ -263,19 +263,20 @@ def test_a_malformed_error_body_is_still_mapped_by_status(rsps: responses.Reques
 # --- no partial result passed off as complete -------------------------------------------------------------------
 
 
-def test_a_page_cut_off_midway_fails_the_fetch(rsps: responses.RequestsMock) -> None:
+@pytest.mark.parametrize(
+    ("second_page", "message"),
+    [
+        ("users_tweets__cut_off.body", "cannot read"),
+        ("users_tweets__truncated.json", r"truncated page .*\(2 of 5 tweets\)"),
+        ("users_tweets__repeated_token.json", "repeated a page"),
+    ],
+    ids=["cut-off-midway", "fewer-tweets-than-its-count", "repeated-token-not-looped"],
+)
+def test_a_bad_second_page_fails_the_whole_fetch(rsps: responses.RequestsMock, second_page: str, message: str) -> None:
     add_users(rsps, "TwitterDev", "users_by__one_found.json")
     add_page(rsps, DEV_ID, 15, None, "users_tweets__dev_page1.json")
-    add_page(rsps, DEV_ID, 10, T1, "users_tweets__cut_off.body")
-    with pytest.raises(UpstreamError, match="cannot read"):
-        source().fetch(["TwitterDev"], 15)
-
-
-def test_a_page_with_fewer_tweets_than_its_result_count_fails_the_fetch(rsps: responses.RequestsMock) -> None:
-    add_users(rsps, "TwitterDev", "users_by__one_found.json")
-    add_page(rsps, DEV_ID, 15, None, "users_tweets__dev_page1.json")
-    add_page(rsps, DEV_ID, 10, T1, "users_tweets__truncated.json")
-    with pytest.raises(UpstreamError, match=r"truncated page .*\(2 of 5 tweets\)"):
+    add_page(rsps, DEV_ID, 10, T1, second_page)
+    with pytest.raises(UpstreamError, match=message):
         source().fetch(["TwitterDev"], 15)
 
 
@@ -296,14 +297,6 @@ def test_a_promised_next_page_that_fails_fails_the_whole_fetch(
     params = {"max_results": "10", "tweet.fields": "created_at", "pagination_token": T1}
     rsps.get(timeline_url(DEV_ID), match=[matchers.query_param_matcher(params)], **failure)
     with pytest.raises(UpstreamError):
-        source().fetch(["TwitterDev"], 15)
-
-
-def test_a_repeated_page_token_fails_instead_of_looping(rsps: responses.RequestsMock) -> None:
-    add_users(rsps, "TwitterDev", "users_by__one_found.json")
-    add_page(rsps, DEV_ID, 15, None, "users_tweets__dev_page1.json")
-    add_page(rsps, DEV_ID, 10, T1, "users_tweets__repeated_token.json")
-    with pytest.raises(UpstreamError, match="repeated a page"):
         source().fetch(["TwitterDev"], 15)
 
 

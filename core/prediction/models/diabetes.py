@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from core.prediction.converters import logistic_form
-from core.prediction.spec import Dataset, Feature, Fitted, ModelSpec
+from core.prediction.converters import linear_form, positive_probability
+from core.prediction.models import _pima
+from core.prediction.spec import Fitted, ModelSpec
 
 
 def train(x: npt.NDArray[np.float64], y: npt.NDArray[np.float64]) -> Fitted:
@@ -17,14 +18,14 @@ def train(x: npt.NDArray[np.float64], y: npt.NDArray[np.float64]) -> Fitted:
     from sklearn.linear_model import LogisticRegression
 
     estimator = LogisticRegression(C=np.inf, solver="newton-cholesky", tol=1e-14, max_iter=1000).fit(x, y)
-    form = logistic_form(estimator)
+    form = linear_form(estimator, link="logit")
     p = form.evaluate(x)
     accuracy = float(np.mean((p >= 0.5) == (y == 1)))
     return Fitted(
         estimator=estimator,
         form=form,
         metrics={"train_accuracy": accuracy, "train_rows": float(len(y))},
-        reference=lambda m: estimator.predict_proba(m)[:, 1],
+        reference=positive_probability(estimator),
     )
 
 
@@ -35,14 +36,10 @@ SPEC = ModelSpec(
     "(the book's plumber model, on all 768 rows of mlbench's PimaIndiansDiabetes).",
     task="classification",
     formula="diabetes ~ pregnant + glucose + pressure (binomial, logit link)",
-    features=(
-        Feature("pregnant", "integer", "number of times pregnant"),
-        Feature("glucose", "number", "plasma glucose concentration, 2 h oral glucose tolerance test"),
-        Feature("pressure", "number", "diastolic blood pressure (mm Hg)"),
-    ),
-    target="diabetes",
-    positive="pos",
+    features=_pima.features("pregnant", "glucose", "pressure"),
+    target=_pima.TARGET,
+    positive=_pima.POSITIVE,
     labels=("no", "yes"),
-    dataset=Dataset("pima_indians_diabetes.csv"),
+    dataset=_pima.DATASET,
     train=train,
 )

@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from core.prediction.converters import hist_gradient_boosting_form
-from core.prediction.spec import Dataset, Feature, Fitted, ModelSpec
+from core.prediction.converters import hist_gradient_boosting_form, positive_probability
+from core.prediction.models import _pima
+from core.prediction.spec import Fitted, ModelSpec
 
 SEED = 20240607
 """Fixes both the 70/30 split and the boosting, so ``make models`` reproduces the committed artifact."""
@@ -32,7 +33,7 @@ def train(x: npt.NDArray[np.float64], y: npt.NDArray[np.float64]) -> Fitted:
             "train_rows": float(len(y_train)),
             "test_rows": float(len(y_test)),
         },
-        reference=lambda m: estimator.predict_proba(m)[:, 1],
+        reference=positive_probability(estimator),
     )
 
 
@@ -43,19 +44,10 @@ SPEC = ModelSpec(
     "(scikit-learn HistGradientBoostingClassifier, 70/30 stratified split).",
     task="classification",
     formula="diabetes ~ . (100 boosted trees, depth <= 4)",
-    features=(
-        Feature("pregnant", "integer", "number of times pregnant"),
-        Feature("glucose", "number", "plasma glucose concentration, 2 h oral glucose tolerance test"),
-        Feature("pressure", "number", "diastolic blood pressure (mm Hg)"),
-        Feature("triceps", "number", "triceps skin fold thickness (mm)"),
-        Feature("insulin", "number", "2-hour serum insulin (mu U/ml)"),
-        Feature("mass", "number", "body mass index (kg/m^2)"),
-        Feature("pedigree", "number", "diabetes pedigree function"),
-        Feature("age", "integer", "age (years)"),
-    ),
-    target="diabetes",
-    positive="pos",
+    features=_pima.features(),
+    target=_pima.TARGET,
+    positive=_pima.POSITIVE,
     labels=("no", "yes"),
-    dataset=Dataset("pima_indians_diabetes.csv"),
+    dataset=_pima.DATASET,
     train=train,
 )
