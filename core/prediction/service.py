@@ -3,6 +3,10 @@
 Results are plain dicts of str/int/float/list (numpy converted here), ready for any JSON encoder, so
 adapters never touch numpy. A classifier answers a label per row (the positive one when the
 probability is at least the model's threshold) and the probability; a regression answers the value.
+
+A model whose module is there but whose artifacts are not (a new module before ``make models``) is
+left out of the catalogue and named under ``unavailable`` with the command that builds it, so one
+missing model does not take ``/models`` down with it; the other models' answers do not change.
 """
 
 from __future__ import annotations
@@ -13,9 +17,9 @@ from typing import Any
 
 import numpy as np
 
-from core.errors import InvalidInputError
+from core.errors import InvalidInputError, ModelUnavailableError
 from core.paths import MODELS_DIR
-from core.prediction.artifacts import ServedModel, load_model, read_metadata
+from core.prediction.artifacts import ServedModel, artifact_path, load_model, read_metadata
 from core.prediction.batch import parse_batch
 from core.prediction.features import Matrix, matrix_from_query
 from core.prediction.forms import Vector
@@ -23,20 +27,29 @@ from core.prediction.registry import model_spec, model_specs
 
 DEFAULT_MAX_ROWS = 100_000
 
+BUILD_COMMAND = "make models"
+"""What builds a model's artifacts (``python -m core.prediction.training NAME`` for one)."""
+
 
 def served_model(name: str, models_dir: Path = MODELS_DIR) -> ServedModel:
     """The loaded model, cached per process; ``UnknownModelError`` or ``ModelUnavailableError`` otherwise."""
     return load_model(model_spec(name), models_dir)
 
 
+UNAVAILABLE = "unavailable"
+"""The version ``model_versions`` gives a model that cannot be served."""
+
+
 def model_versions(models_dir: Path = MODELS_DIR) -> dict[str, str]:
-    """Each model's version, read from its metadata (without loading the artifact)."""
+    """Each model's version, read from its metadata (without loading the artifact, only checking it is there)."""
     versions: dict[str, str] = {}
     for name, spec in model_specs().items():
         try:
             versions[name] = str(read_metadata(spec, models_dir)["version"])
         except Exception:  # noqa: BLE001 - a model without metadata is reported, not fatal to /health
-            versions[name] = "unavailable"
+            versions[name] = UNAVAILABLE
+        if not artifact_path(models_dir, name).is_file():
+            versions[name] = UNAVAILABLE
     return versions
 
 
@@ -51,8 +64,35 @@ def describe_model(name: str, models_dir: Path = MODELS_DIR) -> dict[str, Any]:
     return meta
 
 
+def unavailable_model(name: str, models_dir: Path = MODELS_DIR) -> dict[str, str] | None:
+    """Why a registered model cannot be served, read from its files without loading it; None when it can."""
+    spec = model_spec(name)
+    try:
+        read_metadata(spec, models_dir)
+        if not artifact_path(models_dir, name).is_file():
+            raise ModelUnavailableError(f"model {name!r} has no artifact", field="model")
+    except ModelUnavailableError as exc:
+        return {
+            "name": name,
+            "reason": f"{exc}; build it with `{BUILD_COMMAND}` (or `python -m core.prediction.training {name}`)",
+            "command": BUILD_COMMAND,
+        }
+    return None
+
+
+def unavailable_models(models_dir: Path = MODELS_DIR) -> list[dict[str, str]]:
+    """Every registered model that cannot be served, each with why and the command that builds it."""
+    return [problem for name in model_specs() if (problem := unavailable_model(name, models_dir))]
+
+
 def list_models(models_dir: Path = MODELS_DIR) -> dict[str, Any]:
-    return {"models": [describe_model(name, models_dir) for name in model_specs()]}
+    """Every servable model's description; ``unavailable`` (only when there is one) names the others."""
+    missing = unavailable_models(models_dir)
+    skipped = {problem["name"] for problem in missing}
+    result: dict[str, Any] = {"models": [describe_model(n, models_dir) for n in model_specs() if n not in skipped]}
+    if missing:
+        result["unavailable"] = missing
+    return result
 
 
 def _answers(model: ServedModel, x: Matrix) -> tuple[list[Any], list[float] | None]:
