@@ -87,7 +87,8 @@ def test_every_other_model_answers_as_before(intact: TestClient, broken: TestCli
     described = intact.get(f"/models/{name}")
     assert broken.get(f"/models/{name}").content == described.content
     query = described.json()["example_row"]
-    before, after = intact.get(f"/models/{name}/predict_data", params=query), broken.get(
-        f"/models/{name}/predict_data", params=query
+    before, after = (
+        intact.get(f"/models/{name}/predict_data", params=query),
+        broken.get(f"/models/{name}/predict_data", params=query),
     )
     assert (after.status_code, after.content) == (before.status_code, before.content) and before.status_code == 200
