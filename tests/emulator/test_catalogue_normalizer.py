@@ -91,3 +91,8 @@ def test_update_writes_the_placeholder_not_the_list() -> None:
     assert written["body"] == {"json": {**HEALTH_EXPECTED, "m": "unknown model 'x'; known models: <models>"}}
     assert written["normalize"] == ["catalogue"]
     assert ", ".join(MODELS.all()) not in orjson.dumps(written).decode()
+
+
+def test_a_new_expectation_opts_in_by_itself_when_the_answer_lists_the_catalogue() -> None:
+    assert expectation(_answer({"status": "ok", "models": VERSIONS}))["normalize"] == ["catalogue"]
+    assert "normalize" not in expectation(_answer({"status": "ok", "models": {}}))
