@@ -55,44 +55,47 @@ def model_versions(models_dir: Path = MODELS_DIR) -> dict[str, str]:
 
 def describe_model(name: str, models_dir: Path = MODELS_DIR) -> dict[str, Any]:
     """The model's metadata (feature schema, example row, metrics, provenance) and its routes."""
-    spec = model_spec(name)
-    meta = dict(read_metadata(spec, models_dir))
-    meta["routes"] = {
-        "predict_data": f"/models/{name}/predict_data",
-        "predict": f"/models/{name}/predict",
-    }
-    return meta
+    return _described(name, read_metadata(model_spec(name), models_dir))
 
 
-def unavailable_model(name: str, models_dir: Path = MODELS_DIR) -> dict[str, str] | None:
-    """Why a registered model cannot be served, read from its files without loading it; None when it can."""
-    spec = model_spec(name)
-    try:
-        read_metadata(spec, models_dir)
-        if not artifact_path(models_dir, name).is_file():
-            raise ModelUnavailableError(f"model {name!r} has no artifact", field="model")
-    except ModelUnavailableError as exc:
-        return {
-            "name": name,
-            "reason": f"{exc}; build it with `{BUILD_COMMAND}` (or `python -m core.prediction.training {name}`)",
-            "command": BUILD_COMMAND,
-        }
-    return None
+def _described(name: str, metadata: Mapping[str, Any]) -> dict[str, Any]:
+    routes = {"predict_data": f"/models/{name}/predict_data", "predict": f"/models/{name}/predict"}
+    return {**metadata, "routes": routes}
+
+
+def _servable_metadata(name: str, models_dir: Path) -> dict[str, Any]:
+    """The model's metadata once its artifact is known to be there (not loaded); ``ModelUnavailableError`` if not."""
+    metadata = read_metadata(model_spec(name), models_dir)
+    if not artifact_path(models_dir, name).is_file():
+        raise ModelUnavailableError(f"model {name!r} has no artifact", field="model")
+    return metadata
+
+
+def _unavailable(name: str, error: ModelUnavailableError) -> dict[str, str]:
+    reason = f"{error}; build it with `{BUILD_COMMAND}` (or `python -m core.prediction.training {name}`)"
+    return {"name": name, "reason": reason, "command": BUILD_COMMAND}
 
 
 def unavailable_models(models_dir: Path = MODELS_DIR) -> list[dict[str, str]]:
     """Every registered model that cannot be served, each with why and the command that builds it."""
-    return [problem for name in model_specs() if (problem := unavailable_model(name, models_dir))]
+    missing = []
+    for name in model_specs():
+        try:
+            _servable_metadata(name, models_dir)
+        except ModelUnavailableError as exc:
+            missing.append(_unavailable(name, exc))
+    return missing
 
 
 def list_models(models_dir: Path = MODELS_DIR) -> dict[str, Any]:
     """Every servable model's description; ``unavailable`` (only when there is one) names the others."""
-    missing = unavailable_models(models_dir)
-    skipped = {problem["name"] for problem in missing}
-    result: dict[str, Any] = {"models": [describe_model(n, models_dir) for n in model_specs() if n not in skipped]}
-    if missing:
-        result["unavailable"] = missing
-    return result
+    models, missing = [], []
+    for name in model_specs():
+        try:
+            models.append(_described(name, _servable_metadata(name, models_dir)))
+        except ModelUnavailableError as exc:
+            missing.append(_unavailable(name, exc))
+    return {"models": models, "unavailable": missing} if missing else {"models": models}
 
 
 def _answers(model: ServedModel, x: Matrix) -> tuple[list[Any], list[float] | None]:
