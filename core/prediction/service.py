@@ -43,12 +43,10 @@ UNAVAILABLE = "unavailable"
 def model_versions(models_dir: Path = MODELS_DIR) -> dict[str, str]:
     """Each model's version, read from its metadata (without loading the artifact, only checking it is there)."""
     versions: dict[str, str] = {}
-    for name, spec in model_specs().items():
+    for name in model_specs():
         try:
-            versions[name] = str(read_metadata(spec, models_dir)["version"])
+            versions[name] = str(_servable_metadata(name, models_dir)["version"])
         except Exception:  # noqa: BLE001 - a model without metadata is reported, not fatal to /health
-            versions[name] = UNAVAILABLE
-        if not artifact_path(models_dir, name).is_file():
             versions[name] = UNAVAILABLE
     return versions
 
