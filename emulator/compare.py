@@ -4,7 +4,12 @@ A comparison looks at the status, the headers that matter (only those the expect
 body, after the normalizers the case lists have replaced what legitimately varies between runs:
 
 * ``uuids``: any UUID (plotly's random chart div ids, request ids) becomes ``<uuid>``;
-* ``dates``: HTTP dates and ISO timestamps become ``<date>``.
+* ``dates``: HTTP dates and ISO timestamps become ``<date>``;
+* ``catalogue``: a part of the answer that lists every model or analysis (``/health``'s versions, the
+  ``/models`` list, a "known models: ..." message) becomes ``<models>`` or ``<analyses>``, but only if it
+  is exactly what the registries (``core.prediction.registry.MODELS``, ``core.analysis.registry.ANALYSES``)
+  yield. A case that opts in therefore never lists the bundled models by hand, so adding a model or an
+  analysis changes no recorded answer, and a catalogue that misses or misdescribes one still fails.
 
 JSON bodies compare as parsed values, PNGs by their decoded pixels (never their bytes, which change
 with the encoder's version and metadata), large bodies by their sha256.
@@ -48,10 +53,66 @@ _DATE = re.compile(
     r"|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?"
 )
 
+_KNOWN = re.compile(r"known (models|analyses): ([\w-]+(?:, [\w-]+)*)")
+"""The registry's own message for an unknown name: ``unknown model 'x'; known models: a, b``."""
+
+
+def _registered() -> dict[str, dict[str, Any]]:
+    """What the registries yield now, by plural (imported here: only a case that opts in pays for it)."""
+    from core.analysis.registry import ANALYSES
+    from core.prediction.registry import MODELS
+
+    return {MODELS.plural: MODELS.all(), ANALYSES.plural: ANALYSES.all()}
+
+
+def _known_names(text: str) -> str:
+    """``known models: <models>`` where the message lists exactly the registered names, in registry order."""
+    registered = _registered()
+
+    def placeholder(match: re.Match[str]) -> str:
+        plural, listed = match.groups()
+        return f"known {plural}: <{plural}>" if listed.split(", ") == list(registered[plural]) else match.group(0)
+
+    return _KNOWN.sub(placeholder, text)
+
+
+def _describes(entry: Any, spec: Any) -> bool:
+    """A ``/models`` entry names the model, its declared version and its features in the declared order."""
+    return (
+        isinstance(entry, dict)
+        and entry.get("name") == spec.name
+        and entry.get("version") == spec.version
+        and [f.get("name") for f in entry.get("features", []) if isinstance(f, dict)] == list(spec.feature_names)
+    )
+
+
+def _lists_every_model(value: Any) -> bool:
+    """``/health``'s ``{name: version}`` or ``/models``' list of descriptions, for every registered model."""
+    specs = _registered()["models"]
+    if isinstance(value, dict):
+        return list(value) == list(specs) and all(value[n] == s.version for n, s in specs.items())
+    if isinstance(value, list):
+        return len(value) == len(specs) and all(_describes(e, s) for e, s in zip(value, specs.values(), strict=True))
+    return False
+
+
+def _catalogue_json(value: Any) -> Any:
+    """Each ``"models"`` member that lists every registered model, checked, becomes ``"<models>"``."""
+    if isinstance(value, list):
+        return [_catalogue_json(v) for v in value]
+    if isinstance(value, dict):
+        return {
+            k: "<models>" if k == "models" and _lists_every_model(v) else _catalogue_json(v) for k, v in value.items()
+        }
+    return value
+
+
 NORMALIZERS: dict[str, Callable[[str], str]] = {
     "uuids": lambda text: _UUID.sub("<uuid>", text),
     "dates": lambda text: _DATE.sub("<date>", text),
+    "catalogue": _known_names,
 }
+"""Text normalizers; ``catalogue`` also replaces whole JSON members (see ``normalize_json``)."""
 
 
 def normalize_text(text: str, names: list[str]) -> str:
@@ -61,13 +122,19 @@ def normalize_text(text: str, names: list[str]) -> str:
 
 
 def normalize_json(value: Any, names: list[str]) -> Any:
-    """Normalizers applied to every string inside a JSON value."""
+    """Normalizers applied to every string inside a JSON value (and, for ``catalogue``, to its members)."""
+    if "catalogue" in names:
+        value = _catalogue_json(value)
+    return _normalize_strings(value, names)
+
+
+def _normalize_strings(value: Any, names: list[str]) -> Any:
     if isinstance(value, str):
         return normalize_text(value, names)
     if isinstance(value, list):
-        return [normalize_json(v, names) for v in value]
+        return [_normalize_strings(v, names) for v in value]
     if isinstance(value, dict):
-        return {k: normalize_json(v, names) for k, v in value.items()}
+        return {k: _normalize_strings(v, names) for k, v in value.items()}
     return value
 
 
@@ -102,8 +169,17 @@ def encode_body(response: HttpResponse) -> dict[str, Any]:
 
 
 def default_normalizers(response: HttpResponse) -> list[str]:
-    """HTML pages hold plotly's random div ids; everything else this service sends is deterministic."""
-    return ["uuids"] if response.content_type == "text/html" else []
+    """HTML pages hold plotly's random div ids; an answer that lists the catalogue gets ``catalogue``."""
+    names = ["uuids"] if response.content_type == "text/html" else []
+    return [*names, "catalogue"] if _lists_the_catalogue(response) else names
+
+
+def _lists_the_catalogue(response: HttpResponse) -> bool:
+    """Whether the JSON body or the logs list every model or analysis: a new case must not list them by hand."""
+    for value in (encode_body(response).get("json"), response.extra.get("logs")):
+        if value is not None and normalize_json(value, ["catalogue"]) != value:
+            return True
+    return False
 
 
 def expected_headers(response: HttpResponse) -> dict[str, str | list[str]]:
@@ -194,7 +270,8 @@ def mismatches(expected: dict[str, Any], response: HttpResponse) -> list[str]:
 
 
 def expectation(response: HttpResponse, normalize: list[str] | None = None, with_status: bool = True) -> dict[str, Any]:
-    """The expectation ``--update`` writes for an answer."""
+    """The expectation ``--update`` writes for an answer; under ``catalogue``, the catalogue as its placeholder."""
+    names = default_normalizers(response) if normalize is None else normalize
     out: dict[str, Any] = {}
     if with_status:
         out["status"] = response.status
@@ -205,7 +282,10 @@ def expectation(response: HttpResponse, normalize: list[str] | None = None, with
         if key in response.extra:
             out[key] = response.extra[key]
     out["body"] = encode_body(response)
-    names = default_normalizers(response) if normalize is None else normalize
+    if "catalogue" in names:
+        for key in ("logs", "body"):
+            if key in out:
+                out[key] = normalize_json(out[key], ["catalogue"])
     if names:
         out["normalize"] = names
     return out

@@ -3,6 +3,10 @@
 Results are plain dicts of str/int/float/list (numpy converted here), ready for any JSON encoder, so
 adapters never touch numpy. A classifier answers a label per row (the positive one when the
 probability is at least the model's threshold) and the probability; a regression answers the value.
+
+A model whose module is there but whose artifacts are not (a new module before ``make models``) is
+left out of the catalogue and named under ``unavailable`` with the command that builds it, so one
+missing model does not take ``/models`` down with it; the other models' answers do not change.
 """
 
 from __future__ import annotations
@@ -13,9 +17,9 @@ from typing import Any
 
 import numpy as np
 
-from core.errors import InvalidInputError
+from core.errors import InvalidInputError, ModelUnavailableError
 from core.paths import MODELS_DIR
-from core.prediction.artifacts import ServedModel, load_model, read_metadata
+from core.prediction.artifacts import ServedModel, artifact_path, load_model, read_metadata
 from core.prediction.batch import parse_batch
 from core.prediction.features import Matrix, matrix_from_query
 from core.prediction.forms import Vector
@@ -23,36 +27,73 @@ from core.prediction.registry import model_spec, model_specs
 
 DEFAULT_MAX_ROWS = 100_000
 
+BUILD_COMMAND = "make models"
+"""What builds a model's artifacts (``python -m core.prediction.training NAME`` for one)."""
+
 
 def served_model(name: str, models_dir: Path = MODELS_DIR) -> ServedModel:
     """The loaded model, cached per process; ``UnknownModelError`` or ``ModelUnavailableError`` otherwise."""
     return load_model(model_spec(name), models_dir)
 
 
+UNAVAILABLE = "unavailable"
+"""The version ``model_versions`` gives a model that cannot be served."""
+
+
 def model_versions(models_dir: Path = MODELS_DIR) -> dict[str, str]:
-    """Each model's version, read from its metadata (without loading the artifact)."""
+    """Each model's version, read from its metadata (without loading the artifact, only checking it is there)."""
     versions: dict[str, str] = {}
-    for name, spec in model_specs().items():
+    for name in model_specs():
         try:
-            versions[name] = str(read_metadata(spec, models_dir)["version"])
+            versions[name] = str(_servable_metadata(name, models_dir)["version"])
         except Exception:  # noqa: BLE001 - a model without metadata is reported, not fatal to /health
-            versions[name] = "unavailable"
+            versions[name] = UNAVAILABLE
     return versions
 
 
 def describe_model(name: str, models_dir: Path = MODELS_DIR) -> dict[str, Any]:
     """The model's metadata (feature schema, example row, metrics, provenance) and its routes."""
-    spec = model_spec(name)
-    meta = dict(read_metadata(spec, models_dir))
-    meta["routes"] = {
-        "predict_data": f"/models/{name}/predict_data",
-        "predict": f"/models/{name}/predict",
-    }
-    return meta
+    return _described(name, read_metadata(model_spec(name), models_dir))
+
+
+def _described(name: str, metadata: Mapping[str, Any]) -> dict[str, Any]:
+    routes = {"predict_data": f"/models/{name}/predict_data", "predict": f"/models/{name}/predict"}
+    return {**metadata, "routes": routes}
+
+
+def _servable_metadata(name: str, models_dir: Path) -> dict[str, Any]:
+    """The model's metadata once its artifact is known to be there (not loaded); ``ModelUnavailableError`` if not."""
+    metadata = read_metadata(model_spec(name), models_dir)
+    if not artifact_path(models_dir, name).is_file():
+        raise ModelUnavailableError(f"model {name!r} has no artifact", field="model")
+    return metadata
+
+
+def _unavailable(name: str, error: ModelUnavailableError) -> dict[str, str]:
+    reason = f"{error}; build it with `{BUILD_COMMAND}` (or `python -m core.prediction.training {name}`)"
+    return {"name": name, "reason": reason, "command": BUILD_COMMAND}
+
+
+def unavailable_models(models_dir: Path = MODELS_DIR) -> list[dict[str, str]]:
+    """Every registered model that cannot be served, each with why and the command that builds it."""
+    missing = []
+    for name in model_specs():
+        try:
+            _servable_metadata(name, models_dir)
+        except ModelUnavailableError as exc:
+            missing.append(_unavailable(name, exc))
+    return missing
 
 
 def list_models(models_dir: Path = MODELS_DIR) -> dict[str, Any]:
-    return {"models": [describe_model(name, models_dir) for name in model_specs()]}
+    """Every servable model's description; ``unavailable`` (only when there is one) names the others."""
+    models, missing = [], []
+    for name in model_specs():
+        try:
+            models.append(_described(name, _servable_metadata(name, models_dir)))
+        except ModelUnavailableError as exc:
+            missing.append(_unavailable(name, exc))
+    return {"models": models, "unavailable": missing} if missing else {"models": models}
 
 
 def _answers(model: ServedModel, x: Matrix) -> tuple[list[Any], list[float] | None]:

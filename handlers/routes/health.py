@@ -1,4 +1,8 @@
-"""``GET /health``: liveness, the service version and each model's version (no artifact is loaded)."""
+"""``GET /health``: liveness, the service version and each model's version (no artifact is loaded).
+
+A model without artifacts shows as ``"unavailable"`` and, under ``unavailable``, with why and the command
+that builds it; the service is still live (the other models answer), so the status stays ``ok``.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from fastapi import APIRouter
 from starlette.requests import Request
 
 from core import __version__
-from core.prediction.service import model_versions
+from core.prediction.service import UNAVAILABLE, model_versions, unavailable_models
 from handlers.openapi import json_response
 from handlers.responses import JSONBytesResponse
 from handlers.routing import RequestRoute
@@ -19,6 +23,14 @@ HEALTH_SCHEMA = {
         "status": {"type": "string"},
         "version": {"type": "string"},
         "models": {"type": "object", "additionalProperties": {"type": "string"}},
+        "unavailable": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["name", "reason", "command"],
+                "properties": {"name": {"type": "string"}, "reason": {"type": "string"}, "command": {"type": "string"}},
+            },
+        },
     },
 }
 
@@ -30,6 +42,9 @@ def build_router(settings: Settings) -> APIRouter:
     async def health(request: Request) -> JSONBytesResponse:
         """Liveness and versions; never needs an API key."""
         versions = model_versions(settings.models_dir)
-        return JSONBytesResponse({"status": "ok", "version": __version__, "models": versions})
+        body: dict[str, object] = {"status": "ok", "version": __version__, "models": versions}
+        if UNAVAILABLE in versions.values():  # only a broken catalogue pays for the second look
+            body["unavailable"] = unavailable_models(settings.models_dir)
+        return JSONBytesResponse(body)
 
     return router

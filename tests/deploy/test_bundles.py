@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from packaging.utils import canonicalize_name
 
+from core.analysis.registry import ANALYSES
+
 ROOT = Path(__file__).resolve().parents[2]
 OWN = {"core", "handlers", "main", "deploy", "__main__"}
 
@@ -29,9 +31,7 @@ PREDICT_PATHS = [
     "/nope",
 ]
 TWEETS_PATHS = [
-    f"/{view}{name}?users=realDonaldTrump&n=100"
-    for view in ("", "html/", "api/")
-    for name in ("frequency", "sentiment")
+    f"/{view}{name}?users=realDonaldTrump&n=100" for view in ("", "html/", "api/") for name in ANALYSES.all()
 ]
 LAMBDA = """
 import json, sys

@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from core.analysis.registry import ANALYSES
 from deploy import lambda_package
 from tests.handlers.lambda_events import load_event
 
@@ -175,20 +176,14 @@ def test_the_tweets_bundle_draws_every_chart_on_python_3_12_with_nothing_compile
     built: dict[str, lambda_package.Bundle], python312: str, tmp_path: Path
 ) -> None:
     user = "users=realDonaldTrump&n=400"
-    events = [
-        _event("/frequency", user),
-        _event("/sentiment", user),
-        _event("/html/frequency", user),
-        _event("/html/sentiment", user),
-        _event("/api/frequency", user),
-        _event("/api/sentiment", user),
-        _event("/static/plotly.min.js"),
-    ]
+    charts = len(ANALYSES.all())
+    events = [_event(f"/{view}{name}", user) for view in ("", "html/", "api/") for name in ANALYSES.all()]
+    events.append(_event("/static/plotly.min.js"))
     run = _run(built["tweets"], python312, "tweets", events, tmp_path)
     answers = run["answers"]
     print(f"tweets bundle: import {run['import_s']:.3f} s, first PNG {answers[0]['seconds']:.3f} s")
     assert [a["statusCode"] for a in answers] == [200] * len(events), [a["body"][:300] for a in answers]
-    assert [a["isBase64Encoded"] for a in answers[:2]] == [True, True]  # the PNGs
-    assert all(a["headers"]["content-type"].startswith("image/png") for a in answers[:2])
-    assert all(a["isBase64Encoded"] is False for a in answers[2:])
+    assert [a["isBase64Encoded"] for a in answers[:charts]] == [True] * charts  # the PNGs
+    assert all(a["headers"]["content-type"].startswith("image/png") for a in answers[:charts])
+    assert all(a["isBase64Encoded"] is False for a in answers[charts:])
     assert run["compiled"] == []

@@ -70,7 +70,11 @@ def test_every_route_of_the_app_reaches_a_function_that_can_serve_it(
     targets = _routes_to(kind, method, path)
     explicit = [name for name, catch_all in targets if not catch_all]
     if module == HEAVY_ROUTES_MODULE:
-        assert explicit == ["tweets"], f"{method} {path} must be routed to the tweets function by name"
+        assert explicit == ["tweets"], (
+            f"{method} {path} must be routed to the tweets function by name (a new analysis?): add to its events "
+            f'- {kind}: {{ method: {method}, path: {path}, authorizer: "${{self:custom.authorizer.${{param:access}}.'
+            f'{"httpApi" if kind == "httpApi" else "rest"}, null}}" }}'
+        )
     else:
         assert targets and {name for name, _ in targets} <= {"predict"}, f"{method} {path}: {targets}"
 

@@ -12,6 +12,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from core.prediction.artifacts import load_model
+from core.prediction.registry import MODELS
 from handlers import aws_lambda
 from tests.handlers.lambda_events import FakeContext, delivered, load_event
 
@@ -60,7 +61,7 @@ def test_direct_invocation_with_json_rows_gives_the_same_answer_as_csv() -> None
         ({"model": "diabetes-gbm"}, "InvalidInputError", "data", "exactly one of"),
         ({"model": "diabetes-gbm", "data": "1", "rows": []}, "InvalidInputError", "data", "exactly one of"),
         ({"model": "diabetes-gbm", "data": "1", "threshold": 0.2}, "InvalidInputError", "threshold", "unknown field"),
-        ({"model": "nope", "data": "1"}, "UnknownModelError", "model", "known models: boston"),
+        ({"model": "nope", "data": "1"}, "UnknownModelError", "model", f"known models: {', '.join(MODELS.all())}"),
         ({"data": "1,2,3"}, "InvalidInputError", "model", "'model' must be"),
         (
             {"model": "diabetes", "rows": [{"pregnant": 1, "glucose": True, "pressure": 1}]},

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from core.analysis.registry import ANALYSES
 from handlers import warm
 from handlers.settings import Settings
 
@@ -45,16 +46,17 @@ def test_a_chart_drawn_after_the_warm_up_is_the_same_png(tmp_path: Path) -> None
         "import hashlib, sys\n"
         "from core.analysis import service as analytics\n"
         "from core.analysis.tweets.sources import bundled_source\n"
+        "from core.analysis.registry import ANALYSES\n"
         "from core.analysis.warmup import warm_up\n"
         "source = bundled_source()\n"
         "if sys.argv[1:] == ['warm']: warm_up(source)\n"
         "query = {'users': ['realDonaldTrump'], 'n': ['400']}\n"
         "print(*(hashlib.sha256(analytics.png_chart(name, query, source, analytics.Limits())).hexdigest()"
-        " for name in ('frequency', 'sentiment')))"
+        " for name in ANALYSES.all()))"
     )
     cold = _child(code, tmp_path)
     warmed = _child(code.replace("sys.argv[1:] == ['warm']", "True"), tmp_path)
-    assert warmed == cold and len(cold.split()) == 2
+    assert warmed == cold and len(cold.split()) == len(ANALYSES.all())
 
 
 def test_a_failing_warm_up_is_logged_and_the_service_starts(

@@ -14,6 +14,7 @@ operation, in-process through the ASGI app, bounded so CI stays fast:
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import schemathesis
 from hypothesis import HealthCheck, Phase, settings
@@ -25,13 +26,14 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from core.analysis.registry import ANALYSES
 from handlers.http_app import create_app
 from handlers.middleware.auth import api_key_hashes
 from handlers.settings import Settings
 from tests.reliability.conftest import KEY
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
-CHARTS = r"^/(html/)?(frequency|sentiment)$"
+CHARTS = rf"^/(html/)?({'|'.join(map(re.escape, ANALYSES.all()))})$"
 
 RUN: dict[str, int] = {"open": 0, "charts": 0, "keyed": 0}
 """Examples sent per test, so the total can be reported (``pytest -s``)."""
