@@ -3,28 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from handlers import bootstrap
 from handlers.settings import Settings
+from tests.handlers.conftest import fresh_interpreter
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _child(code: str, tmp_path: Path, **env: str) -> str:
-    """Run ``code`` in a fresh interpreter (imports are per process) and return its last stdout line."""
-    environment = {k: v for k, v in os.environ.items() if k not in ("WARM_ANALYSES", "LAMBDA_EVENT_KINDS")}
-    environment.update(MPLCONFIGDIR=str(tmp_path / "matplotlib"), ACCESS_LOG="off", **env)
-    out = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
-    )
-    assert out.returncode == 0, out.stderr
-    return out.stdout.strip().splitlines()[-1]
+    return fresh_interpreter(code, MPLCONFIGDIR=str(tmp_path / "matplotlib"), **env)
 
 
 STATE = (
