@@ -106,7 +106,8 @@ def start(platform: Platform) -> Settings:
         if warm_up.starts_threads and platform.forks_after_import:
             if not _deferred:
                 os.register_at_fork(after_in_child=start_in_serving_process)
-            _deferred.append(warm_up)
+            if warm_up not in _deferred:
+                _deferred.append(warm_up)
         else:
             warm_up.run(config)
     return config
