@@ -4,6 +4,8 @@
 ``functions-framework --target=app`` locally, ``gcloud functions deploy ... --entry-point app`` in the
 cloud (see README.md, "Deploy and run each platform"). ``predict_event`` is a CloudEvent target: a
 Pub/Sub message carrying a batch, answered in a structured log line (``handlers/gcf_events.py``).
+Importing it runs the start-up every platform shares (``handlers/bootstrap.py``), in gunicorn's master:
+what starts threads waits for the forked worker.
 """
 
 from handlers.gcf import app, claim_framework_routes

@@ -1,21 +1,20 @@
-"""Cloud Run: the shared app under uvicorn, listening on ``$PORT`` (default 8080) on every interface."""
+"""Cloud Run: the shared app under uvicorn, listening on ``$PORT`` (default 8080) on every interface.
+
+The start-up (``handlers.bootstrap``, the same as every platform's) runs at import, before uvicorn
+listens: Cloud Run routes no request to an instance until it does, so the warm-ups cost no request.
+"""
 
 from __future__ import annotations
 
 import os
 
-from handlers.http_app import create_app
+from handlers import bootstrap
 
-app = create_app()
+app = bootstrap.build_app(bootstrap.start(bootstrap.CLOUD_RUN))
 
 
 def main() -> None:
     import uvicorn
-
-    from handlers.settings import settings
-    from handlers.warm import warm_analyses
-
-    warm_analyses(settings())  # with WARM_ANALYSES=true, before listening: Cloud Run routes no request here yet
 
     host = os.environ.get("HOST", "0.0.0.0")
     port = int(os.environ.get("PORT", "8080"))

@@ -1,10 +1,11 @@
 """Google Cloud Functions: the one FastAPI app as an HTTP function, bridged from Flask by a2wsgi in the serving process.
 
 functions-framework imports ``main.py`` (which re-exports ``app`` from here) in gunicorn's master
-process and then forks the worker that serves. a2wsgi's bridge runs the app's event loop in a thread
-of its own, and a thread started before the fork does not exist in the worker, so the bridge is built
-on the first request, in the process that serves it. Everything that holds no thread (the app, the
-loaded models) is built at import and shared by the fork.
+process and then forks the worker that serves; a thread started before the fork does not exist in the
+worker. So the start-up (``handlers.bootstrap``, the same as every platform's) builds at import only
+what holds no thread (the settings, the app, the loaded models, which the fork then shares) and runs
+the warm-ups that start threads in the worker, after the fork. a2wsgi's bridge runs the app's event
+loop in a thread of its own, so it too is built in the process that serves, on its first request.
 
 The function hands the request's WSGI environment to the app unchanged (method, path, query, headers,
 body), so every route answers exactly as on Cloud Run; ``docs/adapters.md`` records why this bridge
@@ -21,17 +22,12 @@ from a2wsgi import ASGIMiddleware
 from a2wsgi.asgi_typing import ASGIApp
 from werkzeug.wrappers import Request, Response
 
-from handlers.http_app import create_app
-from handlers.settings import settings
-from handlers.warm import warm_models
+from handlers import bootstrap
 
-SETTINGS = settings()
-asgi_app = create_app(SETTINGS)
+SETTINGS = bootstrap.start(bootstrap.CLOUD_FUNCTIONS)
+asgi_app = bootstrap.build_app(SETTINGS)
 _bridge: ASGIMiddleware | None = None
 _bridge_lock = threading.Lock()
-
-warm_models(SETTINGS)  # before the fork: the workers share the loaded models
-# No warm_analyses here: drawing starts chart threads, and threads do not survive gunicorn's fork.
 
 
 def _wsgi_bridge() -> ASGIMiddleware:
@@ -62,6 +58,7 @@ def _environ(request: Request) -> dict[str, object]:
 
 def app(request: Request) -> Response:
     """The HTTP function (target ``app``): every route of the service, as the FastAPI app answers it."""
+    bootstrap.start_in_serving_process()  # the warm-ups that start threads, if no fork ran them (the dev server)
     bridge: Any = _wsgi_bridge()  # a2wsgi's and typeshed's WSGI types differ in name only
     return Response.from_app(bridge, _environ(request), buffered=True)
 

@@ -42,6 +42,12 @@ def _flag(name: str) -> bool:
     return raw in ("1", "true", "yes")
 
 
+def _names(name: str) -> tuple[str, ...] | None:
+    """A comma-separated list of lower-case names; ``None`` when the variable is unset or blank."""
+    names = tuple(part.strip().lower() for part in os.environ.get(name, "").split(",") if part.strip())
+    return names or None
+
+
 def _script_url(name: str) -> str | None:
     raw = os.environ.get(name, "").strip()
     if raw and not (raw.startswith(("https://", "http://", "/")) and raw.endswith(".js")):
@@ -73,6 +79,11 @@ class Settings:
     matplotlib; on where start-up is free or snapshotted (the Lambda tweets function), off where one server
     also answers predictions and should start fast (Cloud Run's default)."""
 
+    lambda_event_kinds: tuple[str, ...] | None = None
+    """``LAMBDA_EVENT_KINDS``: the event kinds a Lambda function serves (``http,direct``; unset: every kind in
+    ``handlers.aws_lambda.EVENT_KINDS``). Set per function in serverless.yml: the app is built at INIT only
+    where ``http`` is served, so a function for other kinds never imports FastAPI."""
+
     @classmethod
     def from_env(cls) -> Settings:
         origins = os.environ.get("CORS_ALLOW_ORIGINS", "*")
@@ -90,6 +101,7 @@ class Settings:
             max_users=_int("MAX_USERS", 10),
             max_tweets=_int("MAX_TWEETS", 3200),
             warm_analyses=_flag("WARM_ANALYSES"),
+            lambda_event_kinds=_names("LAMBDA_EVENT_KINDS"),
         )
 
 

@@ -78,7 +78,13 @@ def _heavy_line(stdout: str) -> str:
     return next(line for line in stdout.splitlines() if line.startswith("HEAVY="))
 
 
-HANDLER_MODULES = sorted(f"handlers.{p.stem}" for p in (ROOT / "handlers").glob("*.py") if p.stem not in {"__init__"})
+HANDLER_MODULES = sorted(
+    ".".join(p.relative_to(ROOT).with_suffix("").parts)
+    for folder in ("handlers", "handlers/aws_events")
+    for p in (ROOT / folder).glob("*.py")
+    if p.stem != "__init__"
+)
+"""Every adapter module and every Lambda event kind (a kind is imported by the handler of every function)."""
 
 
 @pytest.mark.parametrize("module", HANDLER_MODULES)

@@ -8,8 +8,13 @@ An entry is a key, or ``sha256:<64 hex digits>`` so that a deployment may store 
 
 Only hashes are kept in memory. A presented ``X-API-Key`` is hashed and compared with every accepted
 hash by ``hmac.compare_digest``, without stopping at the first match, so the time taken says nothing
-about which bytes matched. No keys configured means the service is open (``make serve``);
-``AUTH_REQUIRED=true`` makes a deployment refuse to start without one instead of silently opening.
+about which bytes matched. A request must send exactly one key: Lambda's gateways and WSGI servers join
+repeated headers with commas while Cloud Run's ASGI server passes each one, so two ``X-API-Key`` headers
+(or one holding a comma, which no configured key can, as ``API_KEYS`` splits on commas) are refused
+with the same 401 everywhere rather than accepted on one platform by whichever came first.
+
+No keys configured means the service is open (``make serve``); ``AUTH_REQUIRED=true`` makes a
+deployment refuse to start without one instead of silently opening.
 """
 
 from __future__ import annotations
@@ -87,9 +92,10 @@ def _route_path(scope: Scope) -> str:
     return path[len(root) :] if root and path.startswith(root) else path
 
 
-def _presented_key(scope: Scope) -> bytes | None:
+def _presented_keys(scope: Scope) -> list[bytes]:
+    """Every value the request sent as ``X-API-Key``, split where a platform joined repeated headers."""
     wanted = HEADER.lower().encode()
-    return next((value for name, value in scope["headers"] if name == wanted), None)
+    return [key for name, value in scope["headers"] if name == wanted for key in value.split(b",")]
 
 
 class ApiKeyMiddleware:
@@ -110,11 +116,17 @@ class ApiKeyMiddleware:
         if scope["type"] != "http" or not self.hashes or is_open(_route_path(scope)):
             await self.app(scope, receive, send)
             return
-        key = _presented_key(scope)
-        if key is not None and self.accepts(key):
+        keys = _presented_keys(scope)
+        if len(keys) == 1 and self.accepts(keys[0]):
             await self.app(scope, receive, send)
             return
-        reason = f"send an API key in the {HEADER} header" if key is None else f"the {HEADER} is not accepted"
+        reason = (
+            f"send an API key in the {HEADER} header"
+            if not keys
+            else f"send one key in the {HEADER} header, not {len(keys)}"
+            if len(keys) > 1
+            else f"the {HEADER} is not accepted"
+        )
         error = UnauthorizedError(f"unauthorized: {reason}", field=HEADER)
         headers = {"WWW-Authenticate": CHALLENGE}
         await JSONBytesResponse(core_error_body(error), status_code=status_for(error), headers=headers)(

@@ -28,11 +28,23 @@ LAMBDA_SAFETY_MARGIN_SECONDS = 0.5
 
 def budget_seconds(scope: Scope, setting: float) -> float:
     """The request's budget: the setting, capped on Lambda by the remaining time less the margin."""
-    context: Any = scope.get("aws.context")
+    return invocation_budget(scope.get("aws.context"), setting)
+
+
+def invocation_budget(context: Any, setting: float) -> float:
+    """The setting, capped by a Lambda context's remaining time less the margin (any other context: the setting).
+
+    Shared with the Lambda invocations that do not pass through the app (``handlers.aws_events.guard``).
+    """
     remaining = getattr(context, "get_remaining_time_in_millis", None)
     if remaining is None:
         return setting
     return min(setting, float(remaining()) / 1000 - LAMBDA_SAFETY_MARGIN_SECONDS)
+
+
+def deadline_error(budget: float) -> DeadlineExceededError:
+    """The one error a spent budget gives, over HTTP and in a direct invocation alike."""
+    return DeadlineExceededError(f"the request did not finish within its deadline of {max(budget, 0):.3g} s")
 
 
 class DeadlineMiddleware:
@@ -68,5 +80,5 @@ class DeadlineMiddleware:
 
 
 async def _answer_504(scope: Scope, receive: Receive, send: Send, budget: float) -> None:
-    error = DeadlineExceededError(f"the request did not finish within its deadline of {max(budget, 0):.3g} s")
+    error = deadline_error(budget)
     await JSONBytesResponse(core_error_body(error), status_code=status_for(error))(scope, receive, send)

@@ -1,8 +1,11 @@
-"""Adapter-test fixtures: functions-framework's own Flask app around ``main.py``, its environment isolated."""
+"""Adapter-test fixtures: functions-framework's own Flask app around ``main.py``, its environment isolated;
+``fresh_interpreter`` for what only a new process shows (what an import loads, what a start-up ran)."""
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,3 +29,20 @@ def gcf_client() -> Iterator[flask.testing.FlaskClient]:
     finally:
         os.environ.clear()
         os.environ.update(saved)
+
+
+START_UP_VARIABLES = ("WARM_ANALYSES", "LAMBDA_EVENT_KINDS")
+
+
+def fresh_interpreter(code: str, **env: str) -> str:
+    """Run ``code`` in a new interpreter (imports are per process) and return its last stdout line.
+
+    The start-up variables of this process are left out unless given; the access log is off, so that
+    stdout holds only what ``code`` prints.
+    """
+    environment = {k: v for k, v in os.environ.items() if k not in START_UP_VARIABLES} | {"ACCESS_LOG": "off", **env}
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip().splitlines()[-1]

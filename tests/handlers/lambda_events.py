@@ -4,7 +4,8 @@ Each HTTP kind starts from a real-shaped event (copied from the AWS documentatio
 changes only the request's own fields (method, path, query, headers, body), the way each integration
 fills them: REST APIs and multi-value ALBs send lists per name, HTTP APIs and function URLs send the
 raw query string and comma-joined headers, single-value ALBs keep the last value of a repeated name.
-``delivered`` turns the function's answer back into what the client receives.
+``delivered`` turns the function's answer back into what the client receives. ``KIND_EXAMPLES`` holds
+one event of each kind the handler tries, and ``SlowKind`` is a kind whose work takes as long as asked.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import base64
 import copy
 import json
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -130,3 +132,34 @@ def delivered(response: dict[str, Any]) -> Delivered:
     raw = response.get("body") or ""
     body = base64.b64decode(raw) if response.get("isBase64Encoded") else raw.encode()
     return Delivered(int(response["statusCode"]), headers, body)
+
+
+KIND_EXAMPLES: dict[str, dict[str, Any]] = {
+    "http": load_event("http_api_v2.json"),
+    "direct": load_event("direct_invoke_csv.json"),
+    "unsupported": load_event("s3_put.json"),
+}
+"""One event of each kind ``handlers.aws_lambda.DISPATCH`` tries; a kind added to the table needs its example here."""
+
+
+class SlowKind:
+    """An event kind whose work sleeps ``seconds``, then raises ``error`` or answers ``{"slept": seconds}``."""
+
+    name = "slow"
+    answers = "slow things"
+
+    def __init__(self, seconds: float, error: BaseException | None = None) -> None:
+        self.seconds = seconds
+        self.error = error
+
+    def prepare(self) -> None:
+        pass
+
+    def matches(self, event: Any, context: Any) -> bool:
+        return True
+
+    def handle(self, event: Any, context: Any) -> Any:
+        time.sleep(self.seconds)
+        if self.error is not None:
+            raise self.error
+        return {"slept": self.seconds}

@@ -14,9 +14,11 @@ from starlette.routing import Route
 from core.prediction.artifacts import load_model
 from core.prediction.registry import MODELS
 from handlers import aws_lambda
+from handlers.aws_events.http import TEXT_MIME_TYPES, HttpEvents
 from tests.handlers.lambda_events import FakeContext, delivered, load_event
 
 BOOK = {"Answer": ["no"], "model": "diabetes", "version": "1.0.0"}
+HTTP = next(kind for kind in aws_lambda.EVENT_KINDS if isinstance(kind, HttpEvents))
 
 
 @pytest.mark.parametrize(
@@ -105,7 +107,7 @@ def test_an_event_that_is_no_object_or_empty_is_refused(event: object, words: st
 
 
 def test_models_load_once_per_container_not_per_invocation() -> None:
-    assert aws_lambda.adapter.lifespan == "off"  # Mangum would otherwise run startup and shutdown on every call
+    assert HTTP.adapter.lifespan == "off"  # Mangum would otherwise run startup and shutdown on every call
     before = load_model.cache_info()
     for _ in range(3):
         aws_lambda.handler(load_event("http_api_v2.json"), FakeContext())
@@ -136,7 +138,7 @@ def _png_app() -> Starlette:
 
 @pytest.mark.parametrize("template", ["api_gateway_rest_v1.json", "http_api_v2.json"])
 def test_png_is_base64_with_is_base64_encoded_and_text_stays_text(template: str) -> None:
-    adapter = Mangum(_png_app(), lifespan="off", text_mime_types=aws_lambda.TEXT_MIME_TYPES)
+    adapter = Mangum(_png_app(), lifespan="off", text_mime_types=TEXT_MIME_TYPES)
     event = load_event(template)
     for key in ("path", "rawPath"):
         if key in event:
@@ -154,7 +156,7 @@ def test_the_app_needs_no_lifespan_so_turning_it_off_loses_nothing() -> None:
     """Lambda never runs the ASGI lifespan (Mangum's is off); a startup hook would silently not run there."""
     from fastapi.routing import _DefaultLifespan
 
-    routers = [aws_lambda.app.router]
+    routers = [HTTP.adapter.app.router]
     while routers:
         router = routers.pop()
         assert router.on_startup == [] and router.on_shutdown == []

@@ -84,3 +84,34 @@ def test_the_real_server_serves_every_kind_of_request(server: tuple[str, float])
         assert bad.status_code == 422 and bad.json()["error"]["field"] == "pregnant"
         assert http.get("/nope").status_code == 404
     assert cold_start < 20  # the figure itself is in docs/adapters.md; this only guards against a hang
+
+
+@pytest.mark.slow
+def test_under_gunicorn_the_chart_warm_up_runs_in_the_forked_worker(tmp_path: Path) -> None:
+    """functions-framework imports main.py in gunicorn's master and forks: the warm-up must run after the fork."""
+    source = tmp_path / "logged_main.py"  # the project's main.py, with INFO logs shown so the warm-up can be seen
+    source.write_text("import logging\nlogging.basicConfig(level=logging.INFO)\nfrom main import app  # noqa: F401\n")
+    port = free_port()
+    env = {
+        **os.environ,
+        "ACCESS_LOG": "off",
+        "WARM_ANALYSES": "true",
+        "MPLCONFIGDIR": str(tmp_path / "mpl"),
+        "PYTHONPATH": str(ROOT),
+    }
+    command = [str(FUNCTIONS_FRAMEWORK), "--target=app", f"--source={source}", "--host=127.0.0.1", f"--port={port}"]
+    log = tmp_path / "stderr.log"
+    with log.open("wb") as stderr:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stderr=stderr)
+        try:
+            wait_for_health(f"http://127.0.0.1:{port}", process, timeout=60)
+            chart = httpx.get(
+                f"http://127.0.0.1:{port}/frequency", params={"users": "realDonaldTrump", "n": 50}, timeout=30
+            )
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+    assert chart.status_code == 200 and chart.headers["content-type"] == "image/png"
+    warmed = [line for line in log.read_text().splitlines() if "warmed up after the fork" in line]
+    assert len(warmed) == 1 and f"in process {process.pid}:" not in warmed[0], log.read_text()[-2000:]
+    assert warmed[0].endswith(": analyses")

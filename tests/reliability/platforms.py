@@ -13,7 +13,7 @@ import json
 import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,6 +23,13 @@ from fastapi.testclient import TestClient
 from mangum import Mangum
 from starlette.types import ASGIApp
 from werkzeug.test import Client
+
+Headers = Mapping[str, str] | Sequence[tuple[str, str]]
+"""A mapping, or (name, value) pairs when a request repeats a header."""
+
+
+def _pairs(headers: Headers | None) -> list[tuple[str, str]]:
+    return list(headers.items()) if isinstance(headers, Mapping) else list(headers or [])
 
 
 @dataclass
@@ -49,17 +56,18 @@ class FakeLambdaContext:
         return int((self.timeout_seconds - (time.monotonic() - self.started)) * 1000)
 
 
-def via_cloud_run(
-    app: ASGIApp, method: str, url: str, headers: Mapping[str, str] | None = None, body: bytes = b""
-) -> Answer:
+def via_cloud_run(app: ASGIApp, method: str, url: str, headers: Headers | None = None, body: bytes = b"") -> Answer:
     with TestClient(app, raise_server_exceptions=False) as client:
-        response = client.request(method, url, headers=dict(headers or {}), content=body or None)
+        response = client.request(method, url, headers=_pairs(headers), content=body or None)
     return Answer(response.status_code, {k.lower(): v for k, v in response.headers.items()}, response.content)
 
 
-def lambda_event(method: str, url: str, headers: Mapping[str, str] | None = None, body: bytes = b"") -> dict[str, Any]:
-    """An API Gateway HTTP API (payload 2.0) event, as AWS documents it."""
+def lambda_event(method: str, url: str, headers: Headers | None = None, body: bytes = b"") -> dict[str, Any]:
+    """An API Gateway HTTP API (payload 2.0) event, as AWS documents it (a repeated header's values comma-joined)."""
     parts = urlsplit(url)
+    joined: dict[str, str] = {}
+    for name, value in _pairs(headers):
+        joined[name.lower()] = f"{joined[name.lower()]},{value}" if name.lower() in joined else value
     return {
         "version": "2.0",
         "routeKey": "$default",
@@ -67,7 +75,7 @@ def lambda_event(method: str, url: str, headers: Mapping[str, str] | None = None
         "rawQueryString": parts.query,
         "headers": {
             "host": "abc123.execute-api.eu-west-1.amazonaws.com",
-            **{k.lower(): v for k, v in (headers or {}).items()},
+            **joined,
         },
         "requestContext": {
             "accountId": "123456789012",
@@ -95,7 +103,7 @@ def via_lambda(
     app: ASGIApp,
     method: str,
     url: str,
-    headers: Mapping[str, str] | None = None,
+    headers: Headers | None = None,
     body: bytes = b"",
     context: FakeLambdaContext | None = None,
 ) -> Answer:
@@ -105,14 +113,12 @@ def via_lambda(
     return Answer(result["statusCode"], {k.lower(): v for k, v in result.get("headers", {}).items()}, payload)
 
 
-def via_gcf(app: ASGIApp, method: str, url: str, headers: Mapping[str, str] | None = None, body: bytes = b"") -> Answer:
+def via_gcf(app: ASGIApp, method: str, url: str, headers: Headers | None = None, body: bytes = b"") -> Answer:
     loop = asyncio.new_event_loop()  # the bridge's event-loop thread, made and closed here so nothing leaks
     thread = threading.Thread(target=loop.run_forever, daemon=True)
     thread.start()
     try:
-        response = Client(ASGIMiddleware(app, loop=loop)).open(
-            url, method=method, headers=dict(headers or {}), data=body
-        )
+        response = Client(ASGIMiddleware(app, loop=loop)).open(url, method=method, headers=_pairs(headers), data=body)
         payload = response.get_data()
     finally:
         loop.call_soon_threadsafe(loop.stop)

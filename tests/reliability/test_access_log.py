@@ -1,4 +1,4 @@
-"""One JSON line per request on every platform, with the platform's request id and nothing secret in it."""
+"""One JSON line per request on every platform and per Lambda invocation of any kind: its request id, no secret."""
 
 from __future__ import annotations
 
@@ -12,10 +12,13 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 
+from handlers import aws_lambda
+from handlers.aws_events.guard import Guarded
 from handlers.http_app import create_app
 from handlers.middleware import access_log
 from handlers.middleware.auth import api_key_hashes
 from handlers.settings import Settings
+from tests.handlers.lambda_events import KIND_EXAMPLES, FakeContext, SlowKind
 from tests.reliability.conftest import KEY
 from tests.reliability.platforms import PLATFORMS, FakeLambdaContext, via_cloud_run, via_gcf, via_lambda
 
@@ -137,3 +140,40 @@ def test_a_log_line_that_fails_costs_the_client_nothing(app: FastAPI, monkeypatc
 
     monkeypatch.setattr(access_log, "trace_fields", broken)
     assert via_cloud_run(app, "GET", BOOK).status == 200
+
+
+@pytest.mark.parametrize("name", sorted(KIND_EXAMPLES))
+def test_each_lambda_event_kind_writes_one_line_with_the_invocation_request_id(name: str, access_lines: Lines) -> None:
+    """HTTP lines come from the app's middleware; every other kind's from ``handlers.aws_events.guard``."""
+    aws_lambda.handler(KIND_EXAMPLES[name], FakeContext(aws_request_id=f"request-of-{name}"))
+    [line] = access_lines
+    assert line["request_id"] == f"request-of-{name}" and line["duration_ms"] > 0 and line["time"].endswith("Z")
+    assert line["status"] == {"http": 200, "direct": 200, "unsupported": 422}[name]
+    if name != "http":
+        assert line["kind"] == name
+        assert line["outcome"] == ("answered" if line["status"] == 200 else "refused")
+
+
+def test_a_direct_invocation_line_names_the_model_and_a_refusal_its_error(access_lines: Lines) -> None:
+    aws_lambda.handler(KIND_EXAMPLES["direct"], FakeContext())
+    aws_lambda.handler({"model": "nope", "data": "1"}, FakeContext())
+    answered, refused = access_lines
+    assert answered["model"] == "diabetes-gbm" and answered["version"] and answered["severity"] == "INFO"
+    assert (refused["status"], refused["severity"], refused["error"]) == (404, "WARNING", {"type": "UnknownModelError"})
+
+
+def test_a_crash_in_an_event_kind_is_logged_as_500_and_fails_the_invocation(
+    make_settings: Callable[..., Settings], access_lines: Lines
+) -> None:
+    kind = Guarded(SlowKind(0, ZeroDivisionError("a bug")), make_settings())
+    with pytest.raises(ZeroDivisionError):
+        kind.handle({}, FakeContext())
+    assert (access_lines[0]["status"], access_lines[0]["severity"]) == (500, "ERROR")
+    assert access_lines[0]["error"] == {"type": "ZeroDivisionError"}
+
+
+def test_no_invocation_line_when_the_access_log_is_off(
+    make_settings: Callable[..., Settings], access_lines: Lines
+) -> None:
+    assert Guarded(SlowKind(0), make_settings(access_log=False)).handle({}, FakeContext()) == {"slept": 0}
+    assert access_lines == []

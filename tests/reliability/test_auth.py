@@ -148,3 +148,29 @@ def test_settings_never_show_the_keys(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("API_KEYS", KEY)
     shown = repr(Settings.from_env())
     assert KEY not in shown and hashlib.sha256(KEY.encode()).hexdigest() not in shown
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        [("X-API-Key", KEY), ("X-API-Key", OTHER_KEY)],  # two accepted keys: Cloud Run used to take the first
+        [("X-API-Key", KEY), ("X-API-Key", KEY)],
+        [("X-API-Key", "wrong-key-of-enough-length"), ("X-API-Key", KEY)],
+        [("X-API-Key", f"{KEY},{OTHER_KEY}")],  # as Lambda's gateway and WSGI servers join them
+    ],
+    ids=["two-accepted", "the-same-twice", "wrong-then-accepted", "comma-joined"],
+)
+def test_more_than_one_key_gets_the_same_401_on_every_platform(
+    protected_app: FastAPI, headers: list[tuple[str, str]]
+) -> None:
+    answers = {name: call(protected_app, "GET", BOOK, headers=headers) for name, call in PLATFORMS.items()}
+    assert {name: answer.status for name, answer in answers.items()} == dict.fromkeys(PLATFORMS, 401)
+    bodies = {answer.body for answer in answers.values()}
+    assert len(bodies) == 1, bodies
+    error = answers["cloud_run"].json()["error"]
+    assert error == {
+        "type": "UnauthorizedError",
+        "message": "unauthorized: send one key in the X-API-Key header, not 2",
+        "field": "X-API-Key",
+    }
+    assert KEY.encode() not in answers["cloud_run"].body

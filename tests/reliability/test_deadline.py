@@ -1,18 +1,23 @@
-"""The request deadline: a 504 JSON error in time on every platform, capped by Lambda's remaining time."""
+"""The request deadline: a 504 JSON error in time on every platform and for every Lambda event kind."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from starlette.requests import Request
 
+from handlers import aws_lambda
+from handlers.aws_events.guard import Guarded
 from handlers.http_app import create_app
 from handlers.middleware.deadline import LAMBDA_SAFETY_MARGIN_SECONDS, budget_seconds
 from handlers.settings import Settings
+from tests.handlers.lambda_events import KIND_EXAMPLES, FakeContext, SlowKind, delivered
 from tests.reliability.platforms import PLATFORMS, FakeLambdaContext, via_cloud_run, via_lambda
 
 
@@ -91,3 +96,36 @@ def test_a_bad_timeout_stops_the_start(monkeypatch: pytest.MonkeyPatch, raw: str
     monkeypatch.setenv("REQUEST_TIMEOUT_SECONDS", raw)
     with pytest.raises(ValueError, match="REQUEST_TIMEOUT_SECONDS"):
         Settings.from_env()
+
+
+@pytest.mark.parametrize("name", sorted(KIND_EXAMPLES))
+def test_every_lambda_event_kind_without_time_left_gets_the_http_deadline_body(name: str) -> None:
+    context = FakeContext(remaining_ms=100)  # less than the margin left for answering
+    answer = aws_lambda.handler(KIND_EXAMPLES[name], context)
+    body = json.loads(delivered(answer).body) if name == "http" else answer
+    assert body == json.loads(delivered(aws_lambda.handler(KIND_EXAMPLES["http"], context)).body)
+    assert body["error"]["type"] == "DeadlineExceededError"
+
+
+def test_an_event_kind_past_its_budget_gets_504_json_in_time(
+    make_settings: Callable[..., Settings], access_lines: list[dict[str, Any]]
+) -> None:
+    kind = Guarded(SlowKind(3.0), make_settings(request_timeout_seconds=0.2))
+    started = time.perf_counter()
+    answer = kind.handle({}, FakeContext())
+    assert time.perf_counter() - started < 1.5
+    assert answer == {
+        "error": {"type": "DeadlineExceededError", "message": "the request did not finish within its deadline of 0.2 s"}
+    }
+    assert (access_lines[0]["status"], access_lines[0]["outcome"]) == (504, "failed")
+    assert Guarded(SlowKind(0.01), make_settings(request_timeout_seconds=5)).handle({}, FakeContext()) == {
+        "slept": 0.01
+    }
+
+
+def test_a_timeout_raised_by_an_event_kind_itself_is_not_called_a_deadline(
+    make_settings: Callable[..., Settings],
+) -> None:
+    kind = Guarded(SlowKind(0, TimeoutError("the kind's own")), make_settings(request_timeout_seconds=5))
+    with pytest.raises(TimeoutError, match="the kind's own"):
+        kind.handle({}, FakeContext())

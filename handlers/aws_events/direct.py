@@ -1,44 +1,47 @@
-"""Lambda direct invocation: ``{"model": NAME, "data": CSV rows}`` (or ``rows``/``columns``) in, predictions out.
+"""The ``direct`` kind: ``{"model": NAME, "data": CSV rows}`` (or ``rows``/``columns``) in, predictions out.
 
 This is how the book's SageMaker-era Lambda was called (``aws lambda invoke``, Step Functions, another
 service): no HTTP, the event is the request and the return value the answer. ``data`` holds CSV rows
 with no header, in the model's feature order, as SageMaker's CSV serializer writes them; ``rows`` and
 ``columns`` take the JSON shapes of ``POST /models/{name}/predict``. Parsing, checks and answers are
-the core's, so a row refused over HTTP is refused here in the same words, in the same error body.
+the core's, so a row refused over HTTP is refused here in the same words, in the same error body
+(``handlers.aws_events.guard`` turns the raised error into it, logs the invocation and times it).
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from typing import Any
 
 import orjson
 
-from core.errors import CoreError, EmptyInputError, InvalidInputError
+from core.errors import EmptyInputError, InvalidInputError
 from core.prediction import service as prediction
 from core.prediction.registry import model_spec
-from handlers.errors import core_error_body
 from handlers.settings import Settings
-
-logger = logging.getLogger(__name__)
 
 INPUT_FIELDS = ("data", "rows", "columns")
 """Exactly one of these carries the rows; ``model`` names the model."""
 
 
-def is_direct_invocation(event: Mapping[str, Any]) -> bool:
-    """An event that is not HTTP and names a model or carries rows is meant for ``answer``."""
-    return any(key in event for key in ("model", *INPUT_FIELDS))
+class DirectInvocation:
+    """An event that is not HTTP and names a model or carries rows is a direct invocation."""
 
+    name = "direct"
+    answers = 'direct invocations like {"model": "diabetes-gbm", "data": "6,148,72,35,0,33.6,0.627,50"}'
 
-def answer(event: Mapping[str, Any], settings: Settings) -> dict[str, Any]:
-    """The predictions, or ``{"error": {...}}`` naming the field: a bad event is answered, never raised."""
-    try:
-        return _predict(event, settings)
-    except CoreError as exc:
-        logger.info("direct invocation refused: %s (field %s)", type(exc).__name__, exc.field)
-        return core_error_body(exc)
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def prepare(self) -> None:
+        """Nothing: the models are loaded by the start-up's warm-up (``handlers.bootstrap``)."""
+
+    def matches(self, event: Any, context: Any) -> bool:
+        return isinstance(event, Mapping) and any(key in event for key in ("model", *INPUT_FIELDS))
+
+    def handle(self, event: Any, context: Any) -> dict[str, Any]:
+        """The predictions; a bad event raises the core's error naming the field."""
+        return _predict(event, self.settings)
 
 
 def _predict(event: Mapping[str, Any], settings: Settings) -> dict[str, Any]:
