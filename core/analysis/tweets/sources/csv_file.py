@@ -3,7 +3,8 @@
 One reader serves both sources; only the column layout differs. Python's ``csv`` module reads lines split
 as ``newline=""`` splits them, so quoted line breaks and bare ``\\r`` inside texts come back byte for byte.
 Accounts match case-insensitively, as X handles do. Each account's tweets are kept sorted oldest first, so the
-last ``n`` is a slice: the cost of a warm fetch does not depend on the size of the file.
+last ``n`` is a slice: the cost of a warm fetch does not depend on the size of the file. ``created_at`` is
+ISO-8601 or X's own format (``core.analysis.tweets.sources.times``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.analysis.tweets.sources.common import account_key, check_request, shown
+from core.analysis.tweets.sources.times import EXAMPLES, parse_time, utc
 from core.analysis.tweets.types import Tweet
 from core.errors import SourceUnavailableError, UnknownAccountError
 
@@ -33,8 +35,21 @@ BUNDLED_ACCOUNT = "realDonaldTrump"
 class TweetFileError(ValueError):
     """The tweet file cannot be used: missing, unreadable, a required column absent, or a row malformed.
 
-    A configuration error for the operator (it names the path and line), not a client error.
+    A configuration error for the operator. ``str()`` names the whole path (for the log); ``public`` names
+    only the file (for a client's 503): the operator chose that name, the directories are the server's.
     """
+
+    def __init__(self, path: Path, reason: str, *, where: str = "") -> None:
+        self.path, self.reason, self.where = path, reason, where
+        super().__init__(self._told(str(path)))
+
+    def _told(self, file: str) -> str:
+        return f"{file}{', ' + self.where if self.where else ''}: {self.reason}"
+
+    @property
+    def public(self) -> str:
+        """The file's name, where in it (``data row 3 (line 4)``) and what is wrong, without its directory."""
+        return self._told(self.path.name)
 
 
 @dataclass(frozen=True)
@@ -57,13 +72,10 @@ BUNDLED_LAYOUT = CsvLayout(screen_name_column=None, id_column="id_str", id_requi
 FILE_LAYOUT = CsvLayout(screen_name_column="screen_name", id_column="id", id_required=False)
 
 
-def parse_time(value: str) -> dt.datetime:
-    """An ISO-8601 time in UTC: ``Z``, an offset, or none (read as UTC, as R's ``ymd_hms(tz="UTC")`` does)."""
-    return _utc(dt.datetime.fromisoformat(value.strip()))
-
-
-def _utc(moment: dt.datetime) -> dt.datetime:
-    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+def _unreadable(path: Path, exc: BaseException) -> TweetFileError:
+    """``exc`` as a reason that does not repeat the path (an ``OSError``'s ``str`` holds the whole of it)."""
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc) or type(exc).__name__
+    return TweetFileError(path, f"cannot be read ({reason})")
 
 
 def _lines(path: Path) -> Iterator[str]:
@@ -77,7 +89,7 @@ def _lines(path: Path) -> Iterator[str]:
         if path.suffix == ".gz":
             raw = gzip.decompress(raw)
     except (OSError, EOFError) as exc:
-        raise TweetFileError(f"cannot read tweets from {path}: {exc}") from exc
+        raise _unreadable(path, exc) from exc
     return map(bytes.decode, raw.removeprefix(codecs.BOM_UTF8).splitlines(keepends=True))
 
 
@@ -86,8 +98,10 @@ def _columns(path: Path, header: Sequence[str], layout: CsvLayout) -> dict[str, 
     missing = [name for name in layout.required() if name not in index]
     if missing:
         raise TweetFileError(
-            f"{path} has no column {', '.join(repr(m) for m in missing)}; "
-            f"it needs {', '.join(layout.required())} (found: {', '.join(header) or 'no header'})"
+            path,
+            f"no column {', '.join(repr(m) for m in missing)}; it needs {', '.join(layout.required())} "
+            f"(found: {', '.join(header) or 'no header'})",
+            where="header",
         )
     return index
 
@@ -95,14 +109,30 @@ def _columns(path: Path, header: Sequence[str], layout: CsvLayout) -> dict[str, 
 def check_header(path: Path, layout: CsvLayout) -> None:
     """Fail fast (at startup) on a missing file or a missing column, without reading every row."""
     if not path.is_file():
-        raise TweetFileError(f"no tweet file at {path}")
+        raise TweetFileError(path, "no such file")
     opener = gzip.open if path.suffix == ".gz" else open
     try:
         with opener(path, "rt", encoding="utf-8-sig", newline="") as text:
             header = next(csv.reader(text), [])
     except (OSError, EOFError, UnicodeDecodeError, csv.Error) as exc:
-        raise TweetFileError(f"cannot read tweets from {path}: {exc}") from exc
+        raise _unreadable(path, exc) from exc
     _columns(path, header, layout)
+
+
+def _row(path: Path, number: int) -> str:
+    """Where data row ``number`` is, also as the line an editor shows (texts may hold line breaks).
+
+    Only called to name a bad row, so the file is read a second time rather than every row's line kept.
+    """
+    reader = csv.reader(_lines(path))
+    next(reader, None)
+    seen, start = 0, reader.line_num + 1
+    for row in reader:
+        seen += bool(row)
+        if seen == number:
+            return f"data row {number} (line {start})"
+        start = reader.line_num + 1
+    return f"data row {number}"
 
 
 def _records(path: Path, layout: CsvLayout) -> tuple[list[list[str]], dict[str, int]]:
@@ -112,18 +142,20 @@ def _records(path: Path, layout: CsvLayout) -> tuple[list[list[str]], dict[str, 
         columns = _columns(path, next(reader, []), layout)
         rows = [row for row in reader if row]
     except csv.Error as exc:
-        raise TweetFileError(f"{path}, line {reader.line_num}: {exc}") from exc
+        raise TweetFileError(path, f"not CSV ({exc})", where=f"line {reader.line_num}") from exc
     except UnicodeDecodeError as exc:  # raised while fetching the next line, before the reader counts it
-        raise TweetFileError(f"{path}, line {reader.line_num + 1}: not UTF-8 ({exc.reason})") from exc
+        raise TweetFileError(path, f"not UTF-8 ({exc.reason})", where=f"line {reader.line_num + 1}") from exc
     width = 1 + max(columns[name] for name in layout.required())
     if rows and min(map(len, rows)) < width:
         short = next(number for number, row in enumerate(rows, 1) if len(row) < width)
-        raise TweetFileError(f"{path}, data row {short}: {len(rows[short - 1])} fields where {width} are needed")
+        fields = len(rows[short - 1])
+        raise TweetFileError(path, f"{fields} fields where {width} are needed", where=_row(path, short))
     return rows, columns
 
 
 def _times(path: Path, rows: list[list[str]], at: int) -> list[dt.datetime]:
-    """Every row's ``created_at`` in UTC; the fast path reads them all in one pass, the slow one names a bad row."""
+    """Every row's ``created_at`` in UTC; the fast path reads ISO-8601 in one pass, the slow one reads X's format
+    too and names the first row that is neither."""
     try:
         times = [dt.datetime.fromisoformat(row[at]) for row in rows]
     except ValueError:
@@ -132,10 +164,9 @@ def _times(path: Path, rows: list[list[str]], at: int) -> list[dt.datetime]:
             try:
                 times.append(parse_time(row[at]))
             except ValueError:
-                raise TweetFileError(
-                    f"{path}, data row {number}: created_at {row[at]!r} is not an ISO-8601 time"
-                ) from None
-    return [t if t.tzinfo is dt.UTC else _utc(t) for t in times]
+                reason = f"created_at {shown(row[at])} is not a time: write it as {EXAMPLES}"
+                raise TweetFileError(path, reason, where=_row(path, number)) from None
+    return [t if t.tzinfo is dt.UTC else utc(t) for t in times]
 
 
 def _names(path: Path, rows: list[list[str]], layout: CsvLayout, columns: dict[str, int]) -> list[str]:
@@ -148,7 +179,7 @@ def _names(path: Path, rows: list[list[str]], layout: CsvLayout, columns: dict[s
     for number, row in enumerate(rows, 1):
         name = row[column].strip()
         if not name:
-            raise TweetFileError(f"{path}, data row {number}: empty screen_name")
+            raise TweetFileError(path, "empty screen_name", where=_row(path, number))
         names.append(spelling.setdefault(account_key(name), name))
     return names
 
@@ -220,19 +251,32 @@ _LOAD_LOCK = threading.Lock()
 
 
 def load_index(path: Path, layout: CsvLayout) -> TweetIndex:
-    """Read and index the file once per process (cached by path and layout).
+    """Read and index the file once per process (cached by path and layout, and so is a failure).
 
     Concurrent first requests wait for one load instead of each reading the corpus: without the lock,
-    16 requests on a cold server held 16 copies at once and left RSS at 258 MB instead of 92 MB.
+    16 requests on a cold server held 16 copies at once and left RSS at 258 MB instead of 92 MB. A file
+    that cannot be used is read and logged once, not again on every request that asks for it.
+
+    Raises
+    ------
+    TweetFileError
+        naming the file, where in it (``data row 3 (line 4)``) and what is wrong.
     """
     with _LOAD_LOCK:
-        return _load_index(path, layout)
+        loaded = _load_index(path, layout)
+    if isinstance(loaded, TweetFileError):  # a new instance each time: re-raising one would grow its traceback
+        raise TweetFileError(loaded.path, loaded.reason, where=loaded.where)
+    return loaded
 
 
 @functools.cache
-def _load_index(path: Path, layout: CsvLayout) -> TweetIndex:
+def _load_index(path: Path, layout: CsvLayout) -> TweetIndex | TweetFileError:
     started = time.perf_counter()
-    by_account = _index(path, layout)
+    try:
+        by_account = _index(path, layout)
+    except TweetFileError as exc:
+        logger.error("tweets cannot be read from %s", exc)  # the one log line of it, with the whole path
+        return exc
     seconds = time.perf_counter() - started
     rows = sum(len(account) for account in by_account.values())
     logger.info("loaded %d tweets of %d accounts from %s in %.3f s", rows, len(by_account), path.name, seconds)
@@ -262,19 +306,24 @@ class CsvTweetSource:
         check_header(self.path, self.layout)
 
     def preload(self) -> None:
-        """Read and index the file now (``core.analysis.warmup``); an unreadable file is left for a request."""
+        """Read and index the file now (at set-up, or ``core.analysis.warmup``), logging what makes it unusable.
+
+        A file that cannot be used does not stop the start: predictions are still served, and every tweet
+        request answers 503 with the same reason.
+        """
         try:
-            self._index()
-        except SourceUnavailableError:
-            pass  # logged by _index; each request answers 503 for it
+            load_index(self.path, self.layout)
+        except TweetFileError:
+            pass  # logged once by load_index
 
     def _index(self) -> TweetIndex:
         try:
             return load_index(self.path, self.layout)
         except TweetFileError as exc:
-            # The path and line are for the operator's log; the client learns which source, not where it lives.
-            logger.error("the %s tweet source cannot be read: %s", self.name, exc)
-            raise SourceUnavailableError(f"the {self.name} tweets cannot be read on this deployment") from exc
+            # The log has the whole path; the client gets the file's name, the row and the reason, which the
+            # operator needs to fix it and which hold no secret (the directories, the server's layout, stay out).
+            message = f"the {self.name} tweets cannot be read on this deployment: {exc.public}"
+            raise SourceUnavailableError(message) from exc
 
     def fetch(self, users: Sequence[str], n: int, *, deadline: float | None = None) -> dict[str, list[Tweet]]:
         """The last ``n`` tweets of each user, oldest first; ``deadline`` is ignored (no remote calls).
@@ -286,7 +335,8 @@ class CsvTweetSource:
         InvalidInputError
             when ``n`` is below 1 or no account is named.
         SourceUnavailableError
-            when the file is absent or malformed (the reason goes to the log, with the path).
+            when the file is absent or malformed: its message names the file (not its directory), the row and
+            the reason; the log line has the whole path.
         """
         check_request(users, n)
         by_account = self._index().by_account
