@@ -25,6 +25,7 @@ WORKDIR /app
 COPY core/ core/
 COPY handlers/ handlers/
 COPY models/ models/
+# data/ as .dockerignore leaves it: the lexicon and the tweet corpus with their licences, no training CSV.
 COPY data/ data/
 COPY main.py ./
 # matplotlib's font list is built here, into a directory the service's user may write (matplotlib

@@ -42,6 +42,7 @@ INPUT_FILES = (
     "serverless.yml",
     "deploy/lambda_package.py",
     "deploy/prune-requirements.js",
+    "deploy/require-packager.js",
     "package-lock.json",
     "requirements/lambda-predict.txt",
     "requirements/lambda-tweets.txt",
@@ -145,6 +146,7 @@ def _osls(python: str, *args: str, offline: bool) -> None:
         env.update(AWS_SHARED_CREDENTIALS_FILE=os.devnull, AWS_CONFIG_FILE=os.devnull)
     env.update(
         SOURCE_DATE_EPOCH=SOURCE_DATE_EPOCH,
+        SERVERLESS_ML_PACKAGER="deploy/lambda_package.py",  # deploy/require-packager.js refuses osls without it
         LAMBDA_PYTHON=python,
         SLS_TELEMETRY_DISABLED="1",
         SLS_NOTIFICATIONS_MODE="off",

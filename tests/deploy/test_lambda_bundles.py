@@ -22,6 +22,7 @@ import pytest
 
 from core.analysis.registry import ANALYSES
 from deploy import lambda_package
+from tests.deploy.test_shipped_files import SERVED_DATA, TRAINING_DATA
 from tests.handlers.lambda_events import load_event
 
 pytestmark = pytest.mark.slow  # one real `serverless package` (2 to 3 minutes unless its inputs are unchanged)
@@ -147,6 +148,14 @@ def test_every_bundle_fits_lambda_and_the_prediction_bundle_its_own_budget(
     assert not tops & HEAVY, tops & HEAVY
     pruned = ("data/", "numpy/ma/", "numpy/testing/", "pydantic/v1/")  # serverless.yml: slimPatterns, pruneRequirements
     assert not [name for name in names if name.startswith(pruned)]
+
+
+def test_the_tweets_bundle_carries_only_the_data_serving_reads(built: dict[str, lambda_package.Bundle]) -> None:
+    """The lexicon, the tweet corpus and their licences; not the training CSVs, nor any a new model would add."""
+    with zipfile.ZipFile(built["tweets"].path) as archive:
+        data = {name for name in archive.namelist() if name.startswith("data/") and not name.endswith("/")}
+    assert data == SERVED_DATA
+    assert TRAINING_DATA and not TRAINING_DATA & data
 
 
 def test_the_prediction_bundle_answers_on_python_3_12_with_nothing_compiled(

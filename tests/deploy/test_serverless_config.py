@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import os
 import re
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -116,7 +117,7 @@ def test_the_python_requirements_plugin_avoids_the_known_traps() -> None:
     options = CONFIG["custom"]["pythonRequirements"]
     assert options["strip"] is False and options["slimPatternsAppendDefaults"] is False
     assert not any("__pycache__" in p or "dist-info" in p or p.endswith(".pyc") for p in options["slimPatterns"])
-    assert "${env:SOURCE_DATE_EPOCH}" in options["cacheLocation"] and "3.12" in options["cacheLocation"]
+    assert "${env:SOURCE_DATE_EPOCH, 'unset'}" in options["cacheLocation"] and "3.12" in options["cacheLocation"]
     assert "--python-version 3.12" in options["pipCmdExtraArgs"]
 
 
@@ -128,3 +129,53 @@ def test_the_bundled_requirements_are_generated_from_the_lock() -> None:
         [sys.executable, "deploy/bundles.py", "--check"], cwd=ROOT, capture_output=True, text=True, env=os.environ
     )
     assert result.returncode == 0, result.stderr
+
+
+def _header_command(label: str) -> str:
+    """The command serverless.yml's header gives after ``# <label>:``."""
+    header = (ROOT / "serverless.yml").read_text().split("\nservice:", 1)[0]
+    found = re.search(rf"^# {label}: +(.+?)(?: {{2,}}|\(|$)", header, flags=re.MULTILINE)
+    assert found, label
+    return found.group(1).strip()
+
+
+def test_the_deploy_command_the_header_gives_is_the_one_the_readme_gives_and_make_runs() -> None:
+    command = _header_command("Deploy")
+    assert command == "make deploy-aws STAGE=prod"
+    assert f"`{command}`" in (ROOT / "README.md").read_text()
+    target = re.search(r"^deploy-aws:.*\n\t(.+)$", (ROOT / "Makefile").read_text(), flags=re.MULTILINE)
+    assert target and "deploy/lambda_package.py --deploy $(STAGE)" in target.group(1)
+    assert _header_command("Package") == "make package"
+
+
+def _osls(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """osls as a user would run it by hand: no AWS credentials, none of lambda_package.py's environment."""
+    drop = {"SOURCE_DATE_EPOCH", "SERVERLESS_ML_PACKAGER", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE"}
+    environment = {k: v for k, v in os.environ.items() if k not in drop}
+    environment.update(
+        SLS_TELEMETRY_DISABLED="1",
+        SLS_NOTIFICATIONS_MODE="off",
+        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+        AWS_CONFIG_FILE=os.devnull,
+        **env,
+    )
+    osls = ROOT / "node_modules" / ".bin" / "serverless"
+    if not osls.exists():
+        pytest.skip("run: make deploy-deps (npm ci)")
+    return subprocess.run(
+        [str(osls), *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+@pytest.mark.parametrize("command", ["deploy", "package"])
+def test_serverless_run_by_hand_names_the_command_that_works(command: str) -> None:
+    """``npx serverless deploy`` stopped on an unresolved ${env:SOURCE_DATE_EPOCH}; now it says what to run,
+    before building anything (the package directory stays empty)."""
+    before = sorted((ROOT / ".serverless").glob("*")) if (ROOT / ".serverless").exists() else []
+    result = _osls(command, "--stage", "prod")
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "make deploy-aws STAGE=prod" in output and "SOURCE_DATE_EPOCH" in output, output[-2000:]
+    assert "Cannot resolve" not in output
+    after = sorted((ROOT / ".serverless").glob("*")) if (ROOT / ".serverless").exists() else []
+    assert after == before  # refused before packaging wrote anything

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import collections
 import csv
+import dataclasses
 import datetime as dt
 import gzip
 import hashlib
+import logging
+import os
+import re
+import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
 from core.analysis.tweets.sources import BUNDLED_PATH, bundled_source, file_source, source_from_setting
 from core.analysis.tweets.sources.csv_file import (
@@ -25,6 +31,8 @@ from core.analysis.tweets.sources.csv_file import (
 from core.analysis.tweets.types import Tweet
 from core.errors import EmptyInputError, InvalidInputError, SourceUnavailableError, UnknownAccountError
 from core.paths import PROJECT_ROOT
+from handlers.http_app import create_app
+from handlers.settings import Settings
 from tests.conftest import REFERENCE
 
 UTC = dt.UTC
@@ -167,34 +175,151 @@ def test_a_missing_column_is_named_at_startup(tmp_path: Path, missing: str) -> N
 
 
 def test_a_missing_file_stops_startup(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="TWEETS_SOURCE=.*no tweet file"):
+    with pytest.raises(ValueError, match=r"TWEETS_SOURCE=.*absent\.csv: no such file"):
         source_from_setting(f"file:{tmp_path / 'absent.csv'}")
 
 
+# --- created_at: ISO-8601 and X's own format ----------------------------------------------------------------------
+
+SAME_MOMENTS = [  # each row: one instant written the ways a tweet file may write it
+    ("Wed Oct 10 20:19:24 +0000 2018", "2018-10-10T20:19:24Z", "2018-10-10 20:19:24", "2018-10-10T22:19:24+02:00"),
+    ("Mon Jan 01 00:30:00 -0500 2024", "2024-01-01T05:30:00Z", "2024-01-01 05:30:00.000", "2024-01-01T05:30:00+00:00"),
+    ("Thu Feb 29 23:59:59 +0130 2024", "2024-02-29T22:29:59Z", "2024-02-29T22:29:59.000Z", "2024-02-29T22:29:59"),
+]
+
+
+@pytest.mark.parametrize("ways", SAME_MOMENTS, ids=lambda ways: ways[1])
+def test_x_format_and_iso_8601_give_the_same_instant(tmp_path: Path, ways: tuple[str, ...]) -> None:
+    rows = "".join(f"ann,{written},tweet {i}\n" for i, written in enumerate(ways))
+    source = file_source(write(tmp_path / "t.csv", "screen_name,created_at,text\n" + rows))
+    tweets = source.fetch(["ann"], 10)["ann"]
+    assert len(tweets) == len(ways)
+    assert {t.created_at for t in tweets} == {dt.datetime.fromisoformat(ways[1])}
+    assert all(t.created_at.tzinfo is UTC for t in tweets)
+
+
+def test_a_file_written_as_the_v1_api_writes_it_counts_like_its_iso_twin(tmp_path: Path) -> None:
+    """The same 400 tweets with X's ``created_at`` and with ISO times: the same days, hence the same charts."""
+    iso = bundled_source().fetch(["realDonaldTrump"], 400)["realDonaldTrump"]
+    lines = ["screen_name,created_at,text,id"]
+    for t in iso:
+        x_time = t.created_at.strftime("%a %b %d %H:%M:%S +0000 %Y")  # C locale in tests: English names
+        lines.append(f'realDonaldTrump,{x_time},"{t.text.replace(chr(34), chr(34) * 2)}",{t.id}')
+    source = source_from_setting(f"file:{write(tmp_path / 'v1.csv.gz', chr(10).join(lines) + chr(10))}")
+    assert source.fetch(["realDonaldTrump"], 400)["realDonaldTrump"] == iso
+
+
+def test_x_format_is_read_whatever_the_locale(tmp_path: Path) -> None:
+    """strptime's %a/%b follow LC_TIME: the reader must not, or a German server would refuse every month."""
+    if shutil.which("localedef") is None:
+        pytest.skip("localedef (glibc) is needed to build a German locale")
+    built = subprocess.run(["localedef", "-i", "de_DE", "-f", "UTF-8", str(tmp_path / "de_DE.UTF-8")], check=False)
+    if built.returncode not in (0, 1):  # 1: built, with warnings
+        pytest.skip("glibc's locale sources are not installed")
+    code = (
+        "import locale\n"
+        "from core.analysis.tweets.sources.times import parse_time\n"
+        "locale.setlocale(locale.LC_TIME, 'de_DE.UTF-8')\n"
+        "import datetime as dt; assert dt.date(2024, 3, 5).strftime('%b') != 'Mar'  # the locale took\n"
+        "print(parse_time('Tue Mar 05 08:00:00 +0000 2024').isoformat())\n"
+    )
+    env = {**os.environ, "LOCPATH": str(tmp_path)}
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "2024-03-05T08:00:00+00:00"
+
+
 @pytest.mark.parametrize(
-    ("row", "message"),
+    ("written", "meant"),
     [
-        ("dave,yesterday,hi", "data row 1: created_at 'yesterday'"),
-        ("dave,2020-01-01T00:00:00Z", "data row 1: 2 fields"),
+        ("2024-03-05", dt.datetime(2024, 3, 5, tzinfo=UTC)),  # a date alone: midnight UTC
+        ("2024-03-05T23:30:00", dt.datetime(2024, 3, 5, 23, 30, tzinfo=UTC)),  # no zone: UTC
+        (" 2024-03-05T23:30:00-01:00 ", dt.datetime(2024, 3, 6, 0, 30, tzinfo=UTC)),  # an offset moves the day
     ],
 )
-def test_a_malformed_row_is_named_when_the_file_is_read(
-    tmp_path: Path, row: str, message: str, caplog: pytest.LogCaptureFixture
-) -> None:
-    path = write(tmp_path / f"bad{len(row)}.csv", f"screen_name,created_at,text\n{row}\n")
-    with pytest.raises(TweetFileError, match=message):
+def test_what_a_time_without_a_zone_means(tmp_path: Path, written: str, meant: dt.datetime) -> None:
+    path = write(tmp_path / "t.csv", f'screen_name,created_at,text\nann,"{written}",hi\n')
+    assert file_source(path).fetch(["ann"], 1)["ann"][0].created_at == meant
+
+
+# --- a file that cannot be used: named, with the row and the reason -----------------------------------------------
+
+BAD_ROWS = [
+    # (the file after its header, where, what the reason says)
+    ("ann,2024-03-01T00:00:00Z,ok\ndave,yesterday,hi\n", "data row 2 (line 3)", "created_at 'yesterday' is not a time"),
+    ("ann,2024-03-01T00:00:00Z,ok\ndave,Wed Foo 10 20:19:24 +0000 2018,hi\n", "data row 2", "not a time"),
+    ("ann,2024-02-30T00:00:00Z,ok\n", "data row 1 (line 2)", "created_at '2024-02-30T00:00:00Z' is not a time"),
+    ('ann,2024-03-01T00:00:00Z,"two\nlines"\n\ndave,2020-01-01T00:00:00Z\n', "data row 2 (line 5)", "2 fields where 3"),
+    ("ann,2024-03-01T00:00:00Z,ok\n ,2024-03-01T00:00:00Z,who\n", "data row 2 (line 3)", "empty screen_name"),
+]
+
+
+@pytest.mark.parametrize(("rows", "where", "reason"), BAD_ROWS, ids=[r[2][:20] for r in BAD_ROWS])
+def test_a_malformed_row_is_named_with_its_line_and_reason(tmp_path: Path, rows: str, where: str, reason: str) -> None:
+    path = write(tmp_path / "tweets.csv", "screen_name,created_at,text\n" + rows)
+    with pytest.raises(TweetFileError, match=re.escape(f"{path}, {where}")) as raised:
         load_index(path, FILE_LAYOUT)
-    with pytest.raises(SourceUnavailableError) as raised:  # what a request gets: a 503 that keeps the path private
-        file_source(path).fetch(["dave"], 1)
-    assert raised.value.message == "the file tweets cannot be read on this deployment"
-    assert message in caplog.text and str(path) in caplog.text  # the operator's log names the file and the row
+    assert reason in str(raised.value)
+
+
+def test_a_bad_row_is_logged_once_at_set_up_and_named_in_every_503(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = write(tmp_path / "ops-tweets.csv", "screen_name,created_at,text\ndave,2024-03-01,hi\ndave,soon,bye\n")
+    with caplog.at_level(logging.ERROR):
+        source = source_from_setting(f"file:{path}")  # starts: predictions are still served
+    assert [r.getMessage() for r in caplog.records] == [
+        f"tweets cannot be read from {path}, data row 2 (line 3): created_at 'soon' is not a time: "
+        "write it as 2018-10-10T20:19:24Z or Wed Oct 10 20:19:24 +0000 2018"
+    ]
+    caplog.clear()
+    for _ in range(2):
+        with pytest.raises(SourceUnavailableError) as raised:
+            source.fetch(["dave"], 1)
+        assert raised.value.message == (
+            "the file tweets cannot be read on this deployment: ops-tweets.csv, data row 2 (line 3): "
+            "created_at 'soon' is not a time: write it as 2018-10-10T20:19:24Z or Wed Oct 10 20:19:24 +0000 2018"
+        )
+        assert str(tmp_path) not in raised.value.message  # the file's name, not where the server keeps it
+    assert not caplog.records  # read and logged once, not again per request
+
+
+def test_the_503_body_names_the_file_row_and_reason_on_the_wire(tmp_path: Path) -> None:
+    path = write(tmp_path / "t.csv", "screen_name,created_at,text\nx,2024,hi\n")
+    settings = dataclasses.replace(Settings.from_env(), tweets_source=f"file:{path}", access_log=False)
+    client = TestClient(create_app(settings), raise_server_exceptions=False)
+    for route in ("/api/frequency", "/frequency", "/html/sentiment"):
+        response = client.get(route, params={"users": "x"})
+        assert response.status_code == 503
+        error = response.json()["error"]
+        assert error["type"] == "SourceUnavailableError"
+        assert error["message"].startswith(
+            "the file tweets cannot be read on this deployment: t.csv, data row 1 (line 2)"
+        )
+        assert str(tmp_path) not in response.text
+
+
+def test_an_unreadable_file_gives_the_reason_without_the_path(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv.gz"
+    path.write_bytes(b"screen_name,created_at,text\n")  # named .gz, but not gzip
+    with pytest.raises(TweetFileError) as raised:
+        load_index(path, FILE_LAYOUT)
+    assert raised.value.public == "t.csv.gz: cannot be read (Not a gzipped file (b'sc'))"
+    with pytest.raises(TweetFileError) as raised:
+        load_index(tmp_path, FILE_LAYOUT)  # a directory: the OSError's own text would repeat the whole path
+    assert raised.value.public == f"{tmp_path.name}: cannot be read (Is a directory)"
 
 
 def test_a_deployment_without_the_bundled_corpus_starts_and_answers_unavailable(tmp_path: Path) -> None:
     """The Lambda function that serves predictions is packaged without data/: it must start, and say why."""
     source = CsvTweetSource(tmp_path / "absent.csv.gz", BUNDLED_LAYOUT, name="bundled")
-    with pytest.raises(SourceUnavailableError, match="the bundled tweets cannot be read"):
+    with pytest.raises(SourceUnavailableError) as raised:
         source.fetch(["realDonaldTrump"], 10)
+    assert raised.value.message == (
+        "the bundled tweets cannot be read on this deployment: "
+        "absent.csv.gz: cannot be read (No such file or directory)"
+    )
 
 
 def test_a_windows_file_with_a_byte_order_mark_reads_the_same(tmp_path: Path) -> None:

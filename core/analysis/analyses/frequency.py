@@ -22,9 +22,9 @@ SPEC = AnalysisSpec(
     name="frequency",
     title="Tweets per {unit}",
     description="How many of each account's last n tweets fall in each day, week or month (UTC). "
-    "Periods without a tweet are left out, as in the R service.",
+    "Periods without a tweet are left out of the JSON, as in the R service; the charts draw them as 0.",
     measures=("tweets",),
     compute=tweets_per_period,
-    chart=Chart(kind="lines", measure="tweets", y_label="tweets"),
+    chart=Chart(kind="lines", measure="tweets", y_label="tweets", absent_is_zero=True),
     parameters=(UNIT,),
 )

@@ -6,9 +6,10 @@ Both read the same JSON-able result that ``core.analysis.service.analyze`` retur
 
 from __future__ import annotations
 
+import datetime as dt
 import textwrap
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 ChartKind = Literal["lines", "bars"]
 
@@ -26,6 +27,12 @@ class Chart:
     y_label: str
     hover: tuple[str, ...] = ()
     """Further measures shown beside ``measure`` when pointing at a period, and totalled in each panel's title."""
+    absent_is_zero: bool = False
+    """A period the result leaves out (between an account's first and last) is drawn as 0: true of counts.
+
+    The JSON keeps listing only the periods it has (R's ``count`` does, and its answers are the reference);
+    the charts fill the others in, so a line drops to zero on a day without tweets instead of running
+    straight across it."""
 
 
 UNIT_LABELS = {"day": "day (UTC)", "week": "week (UTC, from Monday)", "month": "month (UTC)"}
@@ -71,3 +78,41 @@ def facet_grid(count: int) -> tuple[int, int]:
 
 BAR_WIDTH_DAYS = {"day": 0.9, "week": 6.0, "month": 26.0}
 """Bar widths along a date axis, in days, for each period."""
+
+
+def _next_start(day: dt.date, unit: str) -> dt.date:
+    """The first day of the period after the one starting on ``day``."""
+    if unit == "month":
+        return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return day + dt.timedelta(days=7 if unit == "week" else 1)
+
+
+def _every_period(first: str, last: str, unit: str) -> list[str]:
+    day, end, starts = dt.date.fromisoformat(first), dt.date.fromisoformat(last), []
+    while day <= end:
+        starts.append(day.isoformat())
+        day = _next_start(day, unit)
+    return starts
+
+
+def drawn(chart: Chart, result: dict[str, Any]) -> dict[str, Any]:
+    """The result as the charts draw it: when ``chart.absent_is_zero``, each series lists every period from
+    its first to its last, the ones the result left out at 0 in every measure drawn; otherwise unchanged.
+
+    ``result`` itself is not modified (a caller may still send it as JSON).
+    """
+    if not chart.absent_is_zero:
+        return result
+    unit = str(result.get("parameters", {}).get("unit", "day"))
+    measures = (chart.measure, *chart.hover)
+    series_list = []
+    for series in result["series"]:
+        dates = series["dates"]
+        every = _every_period(dates[0], dates[-1], unit) if dates else []
+        if len(every) == len(dates):
+            series_list.append(series)
+            continue
+        at = {date: i for i, date in enumerate(dates)}
+        filled = {m: [series[m][at[d]] if d in at else 0 for d in every] for m in measures}
+        series_list.append({**series, "dates": every, **filled})
+    return {**result, "series": series_list}

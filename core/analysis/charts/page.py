@@ -19,6 +19,7 @@ from core.analysis.charts import (
     NEGATIVE,
     POSITIVE,
     Chart,
+    drawn,
     facet_grid,
     user_colour,
     wrapped_title,
@@ -135,6 +136,7 @@ def _bars(chart: Chart, result: dict[str, Any], unit: str) -> tuple[list[dict[st
 
 def figure(chart: Chart, result: dict[str, Any]) -> dict[str, Any]:
     """The plotly figure (``{"data", "layout"}``) for the result, as ``chart`` declares it."""
+    result = drawn(chart, result)
     unit = str(result.get("parameters", {}).get("unit", "day"))
     traces, layout = (_lines if chart.kind == "lines" else _bars)(chart, result, unit)
     layout.update(

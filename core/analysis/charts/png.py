@@ -28,6 +28,7 @@ from core.analysis.charts import (
     NEGATIVE,
     POSITIVE,
     Chart,
+    drawn,
     facet_grid,
     user_colour,
     wrapped_title,
@@ -51,8 +52,17 @@ def _style(ax: Axes) -> None:
     ax.tick_params(length=0, labelsize=8, labelcolor="#4d4d4d")
     locator = AutoDateLocator(minticks=3, maxticks=7)
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    # No offset text: matplotlib writes the month of the last tick in the corner (``2024-Apr`` under a March
+    # chart whose axis runs into April); the years are in the axis label instead (``_axis_label``).
+    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator, show_offset=False))
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts of tweets or words
+
+
+def _axis_label(unit: str, result: dict[str, Any]) -> str:
+    """E.g. ``day (UTC), 2024`` or ``week (UTC, from Monday), 2017 to 2018``: the ticks name days and months."""
+    years = sorted({s[key][:4] for s in result["series"] for key in ("first_tweet", "last_tweet")})
+    span = years[0] if len(years) == 1 else f"{years[0]} to {years[-1]}"
+    return f"{x_label(unit)}, {span}" if years else x_label(unit)
 
 
 def _dates(values: Sequence[str]) -> np.ndarray[Any, np.dtype[np.datetime64]]:
@@ -74,7 +84,7 @@ def _lines(fig: Figure, chart: Chart, result: dict[str, Any], unit: str) -> None
             label="@" + series["user"],
         )
     ax.set_ylim(bottom=0)
-    ax.set_xlabel(x_label(unit), color=TEXT)
+    ax.set_xlabel(_axis_label(unit, result), color=TEXT)
     ax.set_ylabel(chart.y_label, color=TEXT)
     ax.legend(title="account", frameon=False, fontsize=8, title_fontsize=9, loc="upper left", bbox_to_anchor=(1, 1))
     fig.subplots_adjust(left=0.08, right=0.79, bottom=0.12)
@@ -121,7 +131,7 @@ def _bars(fig: Figure, chart: Chart, result: dict[str, Any], unit: str) -> None:
         if index % columns == 0 and rows == 1:
             ax.set_ylabel(chart.y_label, color=TEXT, fontsize=9)
         if index + columns >= len(series_list):
-            ax.set_xlabel(x_label(unit), color=TEXT, fontsize=9)
+            ax.set_xlabel(_axis_label(unit, result), color=TEXT, fontsize=9)
             ax.tick_params(labelbottom=True)
     low, high = axes.flat[0].get_ylim()
     if high - low < 2:  # all zero: show whole numbers around 0, not 0.045
@@ -132,6 +142,7 @@ def _bars(fig: Figure, chart: Chart, result: dict[str, Any], unit: str) -> None:
 
 
 def _draw(chart: Chart, result: dict[str, Any]) -> bytes:
+    result = drawn(chart, result)
     fig = Figure(figsize=(WIDTH_INCHES, HEIGHT_INCHES), dpi=DPI, facecolor="white")
     unit = str(result.get("parameters", {}).get("unit", "day"))
     title = wrapped_title(result["title"])

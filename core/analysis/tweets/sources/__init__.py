@@ -6,8 +6,12 @@ Use from the edge, once per process::
     tweets = source.fetch(["realDonaldTrump"], 3200)   # {"realDonaldTrump": [Tweet, ...]} oldest first
 
 * ``bundled``: ``data/trump_tweets.csv.gz`` (dslabs 0.7.4, see ``data/README.md``), account ``realDonaldTrump``.
-* ``file:PATH``: a CSV or CSV.gz with ``screen_name,created_at,text`` (ISO-8601 times; ``id`` optional),
-  any number of accounts. A relative PATH is taken from the working directory.
+* ``file:PATH``: a CSV or CSV.gz (UTF-8) with ``screen_name,created_at,text`` (``id`` optional, other columns
+  ignored), any number of accounts. ``created_at`` is ISO-8601 (``2018-10-10T20:19:24Z``, an offset, or no
+  zone, which means UTC) or X's own ``Wed Oct 10 20:19:24 +0000 2018`` (the v1.1 API, rtweet). A relative
+  PATH is taken from the working directory. The file is read when the source is set up: a missing file or
+  column stops the start; a bad row is logged then (file, row, line, reason) and each tweet request
+  answers 503 with the same file name, row and reason.
 * ``x``: the X API v2; credentials from ``X_BEARER_TOKEN`` or ``API_KEY``, ``API_SECRET_KEY``,
   ``ACCESS_TOKEN``, ``ACCESS_SECRET``; budget per fetch from ``X_FETCH_DEADLINE_SECONDS`` (default 10).
 
@@ -54,7 +58,7 @@ def source_from_setting(value: str | None, *, environ: Mapping[str, str] | None 
     ------
     ValueError
         naming ``TWEETS_SOURCE`` for an unknown value, a ``file:`` path that is missing or lacks a column,
-        or missing X credentials.
+        or missing X credentials. A ``file:`` with a malformed row is logged, not raised (see above).
     """
     setting = (value or "").strip()
     keyword = setting.casefold()
@@ -66,6 +70,7 @@ def source_from_setting(value: str | None, *, environ: Mapping[str, str] | None 
         if keyword.startswith("file:") and setting[5:].strip():
             source = file_source(Path(setting[5:].strip()).expanduser().resolve())
             source.check()
+            source.preload()  # the operator reads a bad row in the start-up log, not at the first request
             return source
         if keyword == "x":
             from core.analysis.tweets.sources.x import XSource  # only this value pays for the X client's imports
