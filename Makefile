@@ -9,9 +9,11 @@ PORT ?= 8080
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.lock
+# The project itself goes in editable, without dependencies (the lock has them), for the serverless-ml command.
+$(VENV)/.installed: requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
 serve: install
