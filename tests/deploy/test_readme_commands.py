@@ -27,8 +27,8 @@ VALUES = {
     "PROJECT_NUMBER": "123456789012",
     "RUNTIME_SA": "123456789012-compute@developer.gserviceaccount.com",
     "BUILD_SA": "123456789012-compute@developer.gserviceaccount.com",
-    "secret": "serverless-ml-api-keys",
-    "API_KEY": "key-for-the-test",
+    "secret": "serverless-ml-api-keys",  # pragma: allowlist secret
+    "API_KEY": "key-for-the-test",  # pragma: allowlist secret
     "X_BEARER_TOKEN": "unused",
 }
 """What the README's shell variables hold when a command is checked; a variable not listed here fails the test."""
@@ -193,7 +193,7 @@ def test_the_aws_call_is_signed_for_execute_api_with_the_environments_credential
         "URL": url,
         "API_KEY": VALUES["API_KEY"],
         "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE",
-        "AWS_SECRET_ACCESS_KEY": "secret-for-the-test",
+        "AWS_SECRET_ACCESS_KEY": "secret-for-the-test",  # pragma: allowlist secret
         "AWS_SESSION_TOKEN": session_token,
     }
     _run_shell(_curl("--aws-sigv4"), env)
