@@ -12,8 +12,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,9 +21,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from handlers import swagger_ui
-from tests.conftest import free_port
+from tests.cloud_run_server import serving
 
-ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
@@ -64,28 +61,10 @@ def test_without_the_package_the_page_names_the_unversioned_files(
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """The Cloud Run server on a free port, without API keys; yields its URL and its log."""
-    port = free_port()
+    """The Cloud Run server, without API keys; yields its URL and its log."""
     log = tmp_path_factory.mktemp("server") / "server.log"
-    env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "API_KEYS": "", "API_KEYS_FILE": ""}
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "handlers.cloud_run"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                with urllib.request.urlopen(f"{url}/health", timeout=1):
-                    break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            raise AssertionError(f"the server did not start: {log.read_text()[-2000:]}")
+    with serving(log) as url:
         yield url, log
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.mark.slow
