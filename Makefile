@@ -54,7 +54,7 @@ emulator: install
 test: lint typecheck emulator unit
 
 # The OpenAPI document against a real server, every schemathesis check on, 300 examples per operation (about
-# eight minutes); make test runs the same test with fewer examples (tests/handlers/test_schemathesis.py).
+# five minutes); make test runs the same test with fewer examples (tests/handlers/test_schemathesis.py).
 schemathesis: install
 	SCHEMATHESIS_EXAMPLES=300 SCHEMATHESIS_ANALYSES_EXAMPLES=300 $(BIN)/python -m pytest -q tests/handlers/test_schemathesis.py
 

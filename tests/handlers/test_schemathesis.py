@@ -6,7 +6,7 @@ and ``negative_data_rejection`` (one the schema rules out is), against a real se
 examples are bounded so ``make test`` stays near two minutes; the analyses' routes get fewer (each one
 fetches and counts thousands of tweets, and their parser is shared by all three outputs), and a fixed
 seed makes a run repeatable. ``make schemathesis`` runs the issue's full check: 300 examples for every
-operation (about eight minutes).
+operation (about five minutes).
 """
 
 from __future__ import annotations
