@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8080
 
-.PHONY: install serve test lint typecheck unit emulator models lock clean bench bench-deps test-deps soak deploy-deps bundles package package-size deploy-aws secrets-baseline
+.PHONY: install serve test lint typecheck unit emulator models lock clean bench bench-deps test-deps soak deploy-deps bundles package package-size deploy-aws secrets-baseline schemathesis
 
 install: $(VENV)/.installed
 
@@ -54,6 +54,11 @@ emulator: install
 	$(BIN)/python -m emulator parity --config serverless.yml
 
 test: lint typecheck emulator unit
+
+# The OpenAPI document against a real server, every schemathesis check on, 300 examples per operation (about
+# five minutes); make test runs the same test with fewer examples (tests/handlers/test_schemathesis.py).
+schemathesis: install
+	SCHEMATHESIS_EXAMPLES=300 SCHEMATHESIS_ANALYSES_EXAMPLES=300 $(BIN)/python -m pytest -q tests/handlers/test_schemathesis.py
 
 # Benchmarks (docs/benchmarks.md), side by side with the R plumber service from ../shared/peers when it is
 # there: `make bench`, or `make bench BENCH_ARGS=--quick` for a smoke run. Our modules are byte-compiled

@@ -29,7 +29,13 @@ from handlers.settings import Settings, settings as current_settings
 
 logger = logging.getLogger(__name__)
 
-ROUTERS = ("handlers.routes.health", "handlers.routes.models", "handlers.routes.analyses")
+ROUTERS = (
+    "handlers.routes.health",
+    "handlers.routes.models",
+    "handlers.routes.analyses",
+    "handlers.routes.static",
+    "handlers.routes.docs",
+)
 """Modules with a ``build_router(settings)``, included in this order."""
 
 DESCRIPTION = """Models and analyses written once in plain Python, served alike on Cloud Run, AWS Lambda and
@@ -71,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description=DESCRIPTION,
         default_response_class=JSONBytesResponse,
+        docs_url=None,  # FastAPI's page loads Swagger UI from a CDN; handlers.routes.docs serves its own
     )
     app.add_exception_handler(CoreError, _on_core_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.prediction.features import LARGEST
 from core.prediction.spec import Feature, ModelSpec
 
 ERROR_SCHEMA: dict[str, Any] = {
@@ -43,23 +44,29 @@ def error_responses(*statuses: int) -> dict[str, Any]:
 
 
 def _feature_schema(feature: Feature) -> dict[str, Any]:
-    if feature.kind == "integer":
-        return {"type": "integer"}
+    """One value as ``core.prediction.features`` accepts it: finite, within ``LARGEST``, of the feature's kind."""
     if feature.kind == "binary":
         return {"type": "integer", "enum": [0, 1]}
-    return {"type": "number"}
+    kind = "integer" if feature.kind == "integer" else "number"
+    return {"type": kind, "minimum": -LARGEST, "maximum": LARGEST}
 
 
 def query_parameters(spec: ModelSpec) -> list[dict[str, Any]]:
+    """One value per feature: the schema documents one row.
+
+    Several rows (every parameter repeated equally often, or given once to apply to every row) are
+    accepted too, but a schema cannot say "equally often" across parameters: documented as arrays,
+    schemathesis rightly found requests valid by the schema (unequal counts) that the service refuses.
+    The description says it instead; ``POST .../predict`` is the documented way to send a batch.
+    """
     return [
         {
             "name": f.name,
             "in": "query",
             "required": True,
-            "description": f"{f.description} ({f.kind}); repeat the parameter for several rows",
-            "schema": {"type": "array", "items": _feature_schema(f)},
-            "style": "form",
-            "explode": True,
+            "description": f"{f.description} ({f.kind}). For several rows, repeat every parameter equally "
+            "often (one given once applies to every row), or POST a batch to /models/{name}/predict.",
+            "schema": _feature_schema(f),
         }
         for f in spec.features
     ]
@@ -80,23 +87,50 @@ def answer_schema(spec: ModelSpec, *, batch: bool) -> dict[str, Any]:
     return {"type": "object", "required": required, "properties": properties}
 
 
+_CSV_VALUE = {
+    "integer": r"-?(0|[1-9][0-9]{0,14})",
+    "binary": r"[01]",
+    "number": r"-?(0|[1-9][0-9]{0,14})(\.[0-9]{1,6})?",
+}
+"""A CSV value of each kind, as plain decimals below ``LARGEST`` (15 digits before the point at most)."""
+
+
+def csv_pattern(spec: ModelSpec) -> str:
+    """A CSV body the parser accepts: the header in the model's feature order, then one or more rows.
+
+    The parser also takes the columns in any order, quoted values and exponents; the pattern states the
+    plain form, every string of which is accepted (a schema cannot list every order of the header).
+    """
+    row = ",".join(_CSV_VALUE[f.kind] for f in spec.features)
+    return f"^{','.join(spec.feature_names)}\n({row}\n)*{row}\n?$"
+
+
 def batch_request_body(spec: ModelSpec, max_rows: int) -> dict[str, Any]:
+    """The three batch forms as schemas every request valid by them passes.
+
+    ``columns`` is documented with one value per feature: the service takes arrays of any one length
+    (up to ``max_rows``), but a schema cannot say "of one length" across properties.
+    """
     row = {
         "type": "object",
         "required": list(spec.feature_names),
         "additionalProperties": False,
         "properties": {f.name: _feature_schema(f) for f in spec.features},
     }
+    rows = {"type": "array", "minItems": 1, "maxItems": max_rows, "items": row}
     columns = {
         "type": "object",
         "required": list(spec.feature_names),
         "additionalProperties": False,
-        "properties": {f.name: {"type": "array", "items": _feature_schema(f)} for f in spec.features},
+        "description": "one array per feature, all of one length (one value each in this schema)",
+        "properties": {
+            f.name: {"type": "array", "items": _feature_schema(f), "minItems": 1, "maxItems": 1} for f in spec.features
+        },
     }
     return {
         "required": True,
-        "description": f"Rows as JSON objects, columns as JSON arrays, or CSV with a header row; "
-        f"at most {max_rows} rows.",
+        "description": f"Rows as JSON objects, columns as JSON arrays of one length, or CSV with a header row; "
+        f"1 to {max_rows} rows.",
         "content": {
             "application/json": {
                 "schema": {
@@ -105,7 +139,7 @@ def batch_request_body(spec: ModelSpec, max_rows: int) -> dict[str, Any]:
                             "type": "object",
                             "required": ["rows"],
                             "additionalProperties": False,
-                            "properties": {"rows": {"type": "array", "minItems": 1, "items": row}},
+                            "properties": {"rows": rows},
                         },
                         {
                             "type": "object",
@@ -116,7 +150,7 @@ def batch_request_body(spec: ModelSpec, max_rows: int) -> dict[str, Any]:
                     ]
                 }
             },
-            "text/csv": {"schema": {"type": "string"}},
+            "text/csv": {"schema": {"type": "string", "pattern": csv_pattern(spec)}},
         },
     }
 

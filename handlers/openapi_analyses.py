@@ -4,10 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.analysis.service import DEFAULT_N, Limits, Output
+from core.analysis.service import DEFAULT_N, HANDLE, Limits, Output
 from core.analysis.spec import AnalysisSpec
 
-HANDLES = r"^@?[A-Za-z0-9_]{1,15}(,\s*@?[A-Za-z0-9_]{1,15})*$"
+SPACE = r"[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+"""The characters ``str.strip()`` removes (``str.isspace``), spelled out: ``\\s`` means another set in each
+regex engine (Python's has ``\\x1c``-``\\x1f``, ECMA's and Rust's do not), and the parser strips these."""
+
+
+def handles_pattern(max_users: int) -> str:
+    """1 to ``max_users`` comma-separated handles, each with an optional ``@`` and spaces around it.
+
+    What ``core.analysis.service.parse_users`` accepts, except that it also takes more than ``max_users``
+    handles when repeats (ignoring case) bring them down to ``max_users``, which no pattern can count.
+    """
+    handle = f"{SPACE}*@?{HANDLE.pattern}{SPACE}*"
+    return f"^{handle}(,{handle}){{0,{max_users - 1}}}$"
 
 
 def parameters(spec: AnalysisSpec, limits: Limits, output: Output) -> list[dict[str, Any]]:
@@ -18,7 +30,7 @@ def parameters(spec: AnalysisSpec, limits: Limits, output: Output) -> list[dict[
             "in": "query",
             "required": True,
             "description": f"1 to {limits.max_users} comma-separated X handles (letters, digits, _; at most 15)",
-            "schema": {"type": "string", "pattern": HANDLES},
+            "schema": {"type": "string", "pattern": handles_pattern(limits.max_users)},
             "example": "realDonaldTrump",
         },
         {

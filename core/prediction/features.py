@@ -8,7 +8,6 @@ The common case runs vectorized; the slow, precise diagnosis runs only once some
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -24,6 +23,13 @@ Matrix = npt.NDArray[np.float64]
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 """A decimal number as a person writes one; Python's ``float`` would also take 'nan', 'inf' and '1_0'."""
 
+LARGEST = 1e15
+"""The largest magnitude a feature value may have; the OpenAPI schema states it as each feature's bounds.
+
+Below 2**53, so every whole number up to it is exact in a float (an ``integer`` feature can be checked, and
+a bound compared as a float is compared exactly), and far enough from the float range that a model's
+answer stays finite: without it, a request valid by the schema could be refused as too large."""
+
 
 def _where(row: int | None) -> str:
     return "" if row is None else f"row {row}: "
@@ -38,7 +44,7 @@ def parse_number(text: str, feature: str, row: int | None = None) -> float:
         shown = stripped if len(stripped) <= 40 else stripped[:40] + "..."
         raise InvalidInputError(f"{_where(row)}field {feature!r} is not a number: {shown!r}", field=feature)
     value = float(stripped)
-    if not math.isfinite(value):
+    if not abs(value) <= LARGEST:
         raise InvalidInputError(f"{_where(row)}field {feature!r} is out of range: {stripped!r}", field=feature)
     return value
 
@@ -49,6 +55,8 @@ def check_matrix(spec: ModelSpec, x: Matrix, first_row: int = 0) -> Matrix:
         column = x[:, j]
         bad = ~np.isfinite(column)
         reason = "must be a finite number"
+        if not bad.any():
+            bad, reason = np.abs(column) > LARGEST, f"must be a finite number from {-LARGEST:g} to {LARGEST:g}"
         if not bad.any() and feature.kind != "number":
             bad, reason = _kind_violations(feature, column)
         if bad.any():
@@ -137,7 +145,12 @@ def json_value(value: Any, feature: str, row: int) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         kind = "null" if value is None else type(value).__name__.replace("str", "string")
         raise InvalidInputError(f"row {row}: field {feature!r} must be a number, got {kind}", field=feature)
-    return float(value)
+    try:
+        return float(value)
+    except OverflowError:  # a whole number past the float range, as json.loads reads one
+        raise InvalidInputError(
+            f"row {row}: field {feature!r} must be a finite number from {-LARGEST:g} to {LARGEST:g}", field=feature
+        ) from None
 
 
 def matrix_from_rows(spec: ModelSpec, rows: Sequence[Any], max_rows: int) -> Matrix:

@@ -1,7 +1,7 @@
 """The analysis routes, generated from the analysis registry: ``/{name}`` (PNG), ``/html/{name}``, ``/api/{name}``.
 
-Plus ``/static/plotly-<version>.min.js``, the plotly.js the HTML pages load (gzipped, ETag, cached a
-year). The work (fetching, computing, drawing) runs in the thread pool, off the event loop.
+The HTML pages load plotly.js from ``handlers.routes.static``. The work (fetching, computing, drawing)
+runs in the thread pool, off the event loop.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from core.analysis.registry import analysis_specs
 from core.analysis.spec import AnalysisSpec
 from core.analysis.tweets.sources import source_from_setting
 from core.analysis.tweets.types import TweetSource
-from core.errors import NotFoundError
 from handlers import openapi_analyses as doc
 from handlers.openapi import error_responses
 from handlers.responses import JSONBytesResponse, query_lists
@@ -25,8 +24,6 @@ from handlers.routing import Endpoint, RequestRoute
 from handlers.settings import Settings
 
 ERRORS = (404, 422, 429, 502, 504)
-STATIC_PLOTLY = "plotly.min.js"
-"""The unversioned name also answers (cached a day), for pages written before an upgrade."""
 
 
 def _deadline(request: Request) -> float | None:
@@ -58,35 +55,6 @@ def _api(name: str, source: TweetSource, limits: analytics.Limits) -> Endpoint:
         return JSONBytesResponse(await run_in_threadpool(analytics.run, *args, deadline=_deadline(request)))
 
     return endpoint
-
-
-def _accepts_gzip(header: str) -> bool:
-    """Whether ``Accept-Encoding`` lists gzip with a quality above 0 (every browser sends it)."""
-    for part in header.split(","):
-        coding, _, params = part.partition(";")
-        if coding.strip().lower() == "gzip":
-            quality = params.strip().lower().removeprefix("q=") or "1"
-            try:
-                return float(quality) > 0
-            except ValueError:
-                return False
-    return False
-
-
-async def plotly_js(request: Request) -> Response:
-    """plotly.js as shipped in the plotly package: gzipped when the client accepts it, 304 when unchanged."""
-    file_name = request.path_params["file_name"]
-    if file_name not in (plotlyjs.file_name(), STATIC_PLOTLY):
-        raise NotFoundError(f"no static file {file_name!r}; plotly.js is {plotlyjs.file_name()!r}")
-    script = await run_in_threadpool(plotlyjs.script)  # the first call reads and gzips 4.8 MB
-    max_age = "max-age=86400" if file_name == STATIC_PLOTLY else "max-age=31536000, immutable"
-    headers = {"ETag": script.etag, "Cache-Control": f"public, {max_age}", "Vary": "Accept-Encoding"}
-    if script.etag in request.headers.get("if-none-match", ""):
-        return Response(status_code=304, headers=headers)
-    if _accepts_gzip(request.headers.get("accept-encoding", "")):
-        headers["Content-Encoding"] = "gzip"
-        return Response(script.gzipped, media_type="text/javascript; charset=utf-8", headers=headers)
-    return Response(script.body, media_type="text/javascript; charset=utf-8", headers=headers)
 
 
 def _add_routes(router: APIRouter, spec: AnalysisSpec, source: TweetSource, settings: Settings) -> None:
@@ -129,18 +97,4 @@ def build_router(settings: Settings) -> APIRouter:
     source = source_from_setting(settings.tweets_source)  # a bad TWEETS_SOURCE stops the service at startup
     for spec in analysis_specs().values():
         _add_routes(router, spec, source, settings)
-    router.add_api_route(
-        "/static/{file_name}",
-        plotly_js,
-        methods=["GET"],
-        summary="plotly.js, which the HTML charts load",
-        openapi_extra={
-            "parameters": [{"name": "file_name", "in": "path", "required": True, "schema": {"type": "string"}}],
-            "responses": {
-                "200": {"description": "JavaScript", "content": {"text/javascript": {"schema": {"type": "string"}}}},
-                "304": {"description": "Not modified (If-None-Match)"},
-                **error_responses(404),
-            },
-        },
-    )
     return router

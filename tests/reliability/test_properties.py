@@ -1,7 +1,7 @@
 """Properties of the input parsers and the tokenizer, over inputs hypothesis makes up.
 
-* Any matrix a model accepts, written as JSON rows, JSON columns or CSV (any column order, any line
-  ending), parses back to exactly the same numbers.
+* Any matrix a model accepts (finite values within ``LARGEST``), written as JSON rows, JSON columns or
+  CSV (any column order, any line ending), parses back to exactly the same numbers.
 * Any body at all, and any query, gives a matrix or a ``CoreError`` (a 4xx), never another exception,
   which the service would answer with a 500.
 * The tokenizer never fails, gives lower-case pieces of the text in order, and splits on spaces.
@@ -19,9 +19,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from core.analysis.tweets.tokens import words
-from core.errors import CoreError
+from core.errors import CoreError, InvalidInputError
 from core.prediction.batch import parse_batch
-from core.prediction.features import matrix_from_query, parse_number
+from core.prediction.features import LARGEST, matrix_from_query, parse_number
 from core.prediction.registry import model_specs
 from core.prediction.spec import Feature, ModelSpec
 
@@ -34,8 +34,8 @@ def _value(feature: Feature) -> st.SearchStrategy[float]:
     if feature.kind == "binary":
         return st.sampled_from([0.0, 1.0])
     if feature.kind == "integer":
-        return st.integers(-(2**53), 2**53).map(float)
-    return st.floats(allow_nan=False, allow_infinity=False, width=64)
+        return st.integers(-int(LARGEST), int(LARGEST)).map(float)
+    return st.floats(-LARGEST, LARGEST, width=64)
 
 
 @st.composite
@@ -188,10 +188,21 @@ def test_any_query_gives_a_matrix_or_a_core_error(data: st.DataObject) -> None:
 
 
 @PROPERTY
-@given(st.floats(allow_nan=False, allow_infinity=False))
+@given(st.floats(-LARGEST, LARGEST))
 def test_a_finite_number_as_text_parses_back_exactly(value: float) -> None:
     for text in (repr(value), f"{value:.17g}", f"  {value!r} "):
         assert parse_number(text, "f") == value
+
+
+@PROPERTY
+@given(
+    st.floats(LARGEST, exclude_min=True, allow_infinity=False)
+    | st.floats(max_value=-LARGEST, exclude_max=True, allow_infinity=False)
+)
+def test_a_number_past_the_largest_is_refused_naming_its_field(value: float) -> None:
+    with pytest.raises(InvalidInputError, match="out of range") as refused:
+        parse_number(repr(value), "f")
+    assert refused.value.field == "f"
 
 
 @PROPERTY
