@@ -1,4 +1,4 @@
-"""``python -m handlers.cloud_run`` (as ``make serve`` runs it) on a free 127.0.0.1 port, for tests needing a server.
+"""``python -m handlers.cloud_run`` (as ``make serve`` runs it) on a free 127.0.0.1 port, and headless Chromium.
 
 Browsers and command-line tools (Chromium, schemathesis) can only reach a server over a socket.
 """
@@ -6,6 +6,7 @@ Browsers and command-line tools (Chromium, schemathesis) can only reach a server
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -17,6 +18,16 @@ from pathlib import Path
 from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+"""Debian's Chromium (``make test-deps`` installs it); tests needing it skip without it, except in CI."""
+
+
+def chromium_dom(url: str, budget_ms: int = 5000) -> str:
+    """The DOM of ``url`` once its scripts ran, in headless Chromium with no network of its own."""
+    assert CHROMIUM is not None, "chromium is required in CI: make test-deps installs it"
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+    flags += ["--disable-component-update", "--no-first-run", f"--virtual-time-budget={budget_ms}", "--dump-dom"]
+    return subprocess.run([CHROMIUM, *flags, url], capture_output=True, text=True, timeout=120, check=True).stdout
 
 
 @contextmanager

@@ -10,8 +10,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
-import subprocess
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,9 +19,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from handlers import swagger_ui
-from tests.cloud_run_server import serving
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+from tests.cloud_run_server import CHROMIUM, chromium_dom, serving
 
 
 def _assets(page: str) -> list[str]:
@@ -71,25 +67,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
 @pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"), reason="chromium is not installed (make test-deps)")
 def test_chromium_shows_every_operation_on_the_docs_page(server: tuple[str, Path]) -> None:
     url, log = server
-    assert CHROMIUM is not None, "chromium is required in CI: make test-deps installs it"
-    dom = subprocess.run(
-        [
-            CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--no-first-run",
-            "--virtual-time-budget=15000",
-            "--dump-dom",
-            f"{url}/docs",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    ).stdout
+    dom = chromium_dom(f"{url}/docs", budget_ms=15000)
     with urllib.request.urlopen(f"{url}/openapi.json", timeout=10) as response:
         paths = json.load(response)["paths"]
     shown = set(re.findall(r'class="opblock-summary-path" data-path="([^"]+)"', dom))
