@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import math
 import types
 from dataclasses import dataclass, field
 from typing import Any
@@ -121,7 +122,25 @@ def _csv_values(spec: ModelSpec, layout: CsvLayout, line: bytes, row: int) -> li
         raise MalformedBodyError(
             f"row {row}: has {len(fields)} fields but the header has {len(layout.names)}", field="row"
         )
-    return [parse_number(fields[j], name, row) for j, name in zip(layout.order, spec.feature_names, strict=True)]
+    return [_number(fields[j], name, row) for j, name in zip(layout.order, spec.feature_names, strict=True)]
+
+
+def _number(text: str, name: str, row: int) -> float:
+    """``parse_number``, except that NaN, infinities and overflows are returned for ``check_matrix`` to refuse.
+
+    The HTTP route's CSV reader (numpy's) takes those, so its refusal of them is ``check_matrix``'s
+    "must be a finite number": this gives the same words for the same value.
+    """
+    try:
+        return parse_number(text, name, row)
+    except InvalidInputError:
+        try:
+            value = float(text.strip())
+        except ValueError:
+            value = 0.0
+        if math.isfinite(value):
+            raise
+        return value
 
 
 def _precise(spec: ModelSpec, block: Block, first_row: int, values: Any) -> Parsed:
