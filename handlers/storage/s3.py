@@ -181,5 +181,6 @@ class _Empty:
 
 
 def make_storage() -> S3Storage:
-    """A client with standard retries (throttling and 5xx retried with backoff before we see them)."""
-    return S3Storage(boto3.client("s3", config=Config(retries={"mode": "standard", "max_attempts": 5})))
+    """A client with standard retries: throttling and 5xx retried with backoff before we see them (3 attempts, or
+    ``AWS_MAX_ATTEMPTS``)."""
+    return S3Storage(boto3.client("s3", config=Config(retries={"mode": "standard"})))
