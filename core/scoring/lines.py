@@ -15,7 +15,7 @@ import numpy.typing as npt
 
 from core.scoring.storage import Readable
 
-BLOCK_BYTES = 4 << 20
+BLOCK_BYTES = 1 << 20
 """Bytes read at once: large enough that numpy's per-call costs vanish, small enough to keep memory flat."""
 
 MAX_LINE_BYTES = 1 << 20
