@@ -7,10 +7,12 @@ is permanent; throttling (429), 5xx and connection failures are transient.
 
 from __future__ import annotations
 
+import os
 from typing import Any, BinaryIO, NoReturn, cast
 
 from google.api_core import exceptions as api
 from google.cloud import storage
+from google.cloud.storage.retry import DEFAULT_RETRY
 
 from core.errors import (
     CoreError,
@@ -78,9 +80,9 @@ class GcsStream:
 class GcsSink:
     """A resumable upload: ``close`` finalizes it (commit), ``terminate`` cancels it (abort)."""
 
-    def __init__(self, blob: Any, uri: str) -> None:
+    def __init__(self, blob: Any, uri: str, retry: Any) -> None:
         self._uri = uri
-        self._writer = blob.open("wb", chunk_size=CHUNK_BYTES, ignore_flush=True)
+        self._writer = blob.open("wb", chunk_size=CHUNK_BYTES, ignore_flush=True, retry=retry)
 
     def write(self, data: bytes) -> None:
         try:
@@ -104,8 +106,8 @@ class GcsSink:
 class GcsStorage:
     """Objects in Cloud Storage (or the emulator ``STORAGE_EMULATOR_HOST`` names)."""
 
-    def __init__(self, client: Any) -> None:
-        self._client = client
+    def __init__(self, client: Any, retry: Any = DEFAULT_RETRY) -> None:
+        self._client, self._retry = client, retry
 
     def _blob(self, uri: str) -> Any:
         bucket, name = split_uri(uri)
@@ -114,7 +116,7 @@ class GcsStorage:
     def stat(self, uri: str) -> ObjectInfo:
         bucket, name = split_uri(uri)
         try:
-            blob = self._client.bucket(bucket).get_blob(name)
+            blob = self._client.bucket(bucket).get_blob(name, retry=self._retry)
         except _FAILURES as exc:
             _raise(exc, uri)
         if blob is None:
@@ -123,7 +125,7 @@ class GcsStorage:
 
     def open(self, uri: str, start: int = 0) -> BinaryIO:
         try:
-            reader = self._blob(uri).open("rb", chunk_size=CHUNK_BYTES)
+            reader = self._blob(uri).open("rb", chunk_size=CHUNK_BYTES, retry=self._retry)
             if start:
                 reader.seek(start)
         except _FAILURES as exc:
@@ -131,11 +133,11 @@ class GcsStorage:
         return cast(BinaryIO, GcsStream(reader, uri))
 
     def create(self, uri: str) -> Sink:
-        return GcsSink(self._blob(uri), uri)
+        return GcsSink(self._blob(uri), uri, self._retry)
 
     def delete(self, uri: str) -> None:
         try:
-            self._blob(uri).delete()
+            self._blob(uri).delete(retry=self._retry)
         except api.NotFound:
             return
         except _FAILURES as exc:
@@ -143,4 +145,7 @@ class GcsStorage:
 
 
 def make_storage() -> GcsStorage:
-    return GcsStorage(storage.Client())
+    """A client whose retries of throttling, 5xx and lost connections give up after ``STORAGE_RETRY_SECONDS``
+    (default 120, the library's own), so a store out of reach ends as a transient failure within the budget."""
+    seconds = float(os.environ.get("STORAGE_RETRY_SECONDS", "") or 120)
+    return GcsStorage(storage.Client(), DEFAULT_RETRY.with_timeout(seconds))
