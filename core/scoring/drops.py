@@ -8,6 +8,7 @@ own, whatever the trigger's filters say.
 
 from __future__ import annotations
 
+import json
 import urllib.parse
 from collections.abc import Mapping
 from typing import Any
@@ -90,3 +91,18 @@ def explicit_request(message: Mapping[str, Any]) -> ScoreRequest:
     return ScoreRequest(
         message["model"], message["input"], message["output"], None if shard is None else parse_shard(shard)
     )
+
+
+def notification_requests(attributes: Mapping[str, Any], data: bytes) -> list[ScoreRequest]:
+    """The requests of a Pub/Sub message: a Cloud Storage notification (``eventType`` attribute: only
+    ``OBJECT_FINALIZE`` is scored, other events are none) or a JSON request as ``requests_from_message`` reads."""
+    event_type = attributes.get("eventType")
+    if event_type is not None:
+        if event_type != "OBJECT_FINALIZE":
+            return []
+        return [storage_object_request({"bucket": attributes.get("bucketId"), "name": attributes.get("objectId")})]
+    try:
+        message = json.loads(data)
+    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
+        raise InvalidInputError(f"the message data is not JSON: {exc}", field="message.data") from None
+    return requests_from_message(message)
