@@ -39,7 +39,14 @@ BUNDLES: dict[str, tuple[list[str], str]] = {
     "requirements/lambda-batch.txt": (BATCH, "AWS Lambda function 'batch' (serverless.yml)"),
     "requirements/lambda-tweets.txt": ([*PREDICT, *TWEETS], "AWS Lambda function 'tweets' (serverless.yml)"),
     "requirements.txt": (
-        [*[p for p in PREDICT if p != "mangum"], "uvicorn[standard]", "functions-framework", "a2wsgi", *TWEETS],
+        [
+            *[p for p in PREDICT if p != "mangum"],
+            "uvicorn[standard]",
+            "functions-framework",
+            "a2wsgi",
+            *TWEETS,
+            "google-cloud-storage",  # batch scoring of gs:// objects (score_object, /pubsub/score, the Cloud Run job)
+        ],
         "Google Cloud: the Cloud Run image (Dockerfile) and the Cloud Functions source (gcloud functions deploy)",
     ),
 }

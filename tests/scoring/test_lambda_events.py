@@ -130,3 +130,25 @@ def test_a_function_that_does_not_serve_the_kind_refuses_it_naming_the_setting(k
     event = {"Records": [{"eventSource": f"aws:{kind}"}]}
     with pytest.raises(Exception, match=f"LAMBDA_EVENT_KINDS leaves '{kind}' out"):
         Unsupported(served, aws_lambda.EVENT_KINDS).handle(event, FakeContext())
+
+
+def test_the_batch_functions_cold_path_imports_no_fastapi_and_no_boto3_until_an_event() -> None:
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    probe = (
+        "import sys, json\n"
+        "import handlers.aws_lambda as function\n"
+        "from tests.handlers.lambda_events import FakeContext\n"
+        "at_init = sorted(m for m in ('fastapi', 'boto3', 'google.cloud.storage') if m in sys.modules)\n"
+        "s3 = {'bucket': {'name': 'b'}, 'object': {'key': 'x.csv'}}\n"
+        "event = {'Records': [{'eventSource': 'aws:s3', 's3': s3}]}\n"
+        "answer = function.handler(event, FakeContext())\n"
+        "print(json.dumps([at_init, answer['results'][0]['status']]))\n"
+    )
+    env = {**os.environ, "LAMBDA_EVENT_KINDS": "s3,sqs", "ACCESS_LOG": "off"}
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-c", probe], cwd=root, env=env, capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout.splitlines()[-1]) == [[], "refused"]
