@@ -13,6 +13,8 @@ from emulator.platforms.aws_alb import AwsAlb
 from emulator.platforms.aws_http import AwsHttp
 from emulator.platforms.aws_invoke import AwsInvoke
 from emulator.platforms.aws_rest import AwsRest
+from emulator.platforms.aws_s3 import AwsS3
+from emulator.platforms.aws_sqs import AwsSqs
 from emulator.platforms.aws_url import AwsUrl
 from emulator.platforms.base import GatewayConfig, HttpPlatform, Platform, ServedGateway
 from emulator.platforms.cloud_run import CloudRun
@@ -25,6 +27,8 @@ _CLASSES: tuple[type[Platform], ...] = (
     AwsAlb,
     AwsUrl,
     AwsInvoke,
+    AwsS3,
+    AwsSqs,
     Gcf,
     GcfEvent,
     CloudRun,
