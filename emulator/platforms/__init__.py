@@ -18,8 +18,10 @@ from emulator.platforms.aws_sqs import AwsSqs
 from emulator.platforms.aws_url import AwsUrl
 from emulator.platforms.base import GatewayConfig, HttpPlatform, Platform, ServedGateway
 from emulator.platforms.cloud_run import CloudRun
+from emulator.platforms.cloud_run_pubsub import CloudRunPubsub
 from emulator.platforms.gcf import Gcf
 from emulator.platforms.gcf_event import GcfEvent
+from emulator.platforms.gcf_storage import GcfStorage
 
 _CLASSES: tuple[type[Platform], ...] = (
     AwsRest,
@@ -31,7 +33,9 @@ _CLASSES: tuple[type[Platform], ...] = (
     AwsSqs,
     Gcf,
     GcfEvent,
+    GcfStorage,
     CloudRun,
+    CloudRunPubsub,
 )
 
 PLATFORMS: dict[str, Platform] = {platform.name: platform for platform in (cls() for cls in _CLASSES)}
