@@ -35,11 +35,21 @@ function: the prediction bundle has no room for them (handlers/swagger_ui.py).
 
 pandas is in requirements.in but no served code imports it (the analyses use the standard library and
 numpy), so no deployment carries its 60 MB; tests/deploy/test_bundles.py fails if that ever changes."""
+BATCH = ["numpy", "msgspec", "orjson"]
+"""The batch scorer: the core alone. boto3 is in Lambda's Python runtime (never shipped) and no FastAPI loads."""
 BUNDLES: dict[str, tuple[list[str], str]] = {
     "requirements/lambda-predict.txt": (PREDICT, "AWS Lambda function 'predict' (serverless.yml)"),
+    "requirements/lambda-batch.txt": (BATCH, "AWS Lambda function 'batch' (serverless.yml)"),
     "requirements/lambda-tweets.txt": ([*PREDICT, *TWEETS], "AWS Lambda function 'tweets' (serverless.yml)"),
     "requirements.txt": (
-        [*[p for p in PREDICT if p != "mangum"], "uvicorn[standard]", "functions-framework", "a2wsgi", *TWEETS],
+        [
+            *[p for p in PREDICT if p != "mangum"],
+            "uvicorn[standard]",
+            "functions-framework",
+            "a2wsgi",
+            *TWEETS,
+            "google-cloud-storage",  # batch scoring of gs:// objects (score_object, /pubsub/score, the Cloud Run job)
+        ],
         "Google Cloud: the Cloud Run image (Dockerfile) and the Cloud Functions source (gcloud functions deploy)",
     ),
 }

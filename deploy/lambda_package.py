@@ -46,6 +46,7 @@ INPUT_FILES = (
     "package-lock.json",
     "requirements/lambda-predict.txt",
     "requirements/lambda-tweets.txt",
+    "requirements/lambda-batch.txt",
 )
 INPUT_DIRS = ("core", "handlers", "models", "data", "deploy/aws")
 AWS_VARIABLES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE")
@@ -105,7 +106,11 @@ def bundles() -> list[Bundle]:
     return sorted(found, key=lambda b: b.function)
 
 
-FUNCTIONS = {"predict": "requirements/lambda-predict.txt", "tweets": "requirements/lambda-tweets.txt"}
+FUNCTIONS = {
+    "predict": "requirements/lambda-predict.txt",
+    "tweets": "requirements/lambda-tweets.txt",
+    "batch": "requirements/lambda-batch.txt",
+}
 COMPILE_TOP_LEVEL = """
 import py_compile, sys
 mode = py_compile.PycInvalidationMode.CHECKED_HASH

@@ -262,7 +262,7 @@ def mismatches(expected: dict[str, Any], response: HttpResponse) -> list[str]:
     if "status" in expected and expected["status"] != response.status:
         problems.append(f"status {response.status}, expected {expected['status']}")
     problems += _header_mismatches(expected.get("headers", {}), response, names)
-    for key in ("isBase64Encoded", "logs"):
+    for key in ("isBase64Encoded", "logs", "objects"):
         if key in expected and normalize_json(expected[key], names) != normalize_json(response.extra.get(key), names):
             problems.append(f"{key}: expected {_short(expected[key])}, got {_short(response.extra.get(key))}")
     body_problem = _body_mismatch(expected["body"], response, names) if "body" in expected else None
@@ -278,7 +278,7 @@ def expectation(response: HttpResponse, normalize: list[str] | None = None, with
     headers = expected_headers(response)
     if headers:
         out["headers"] = headers
-    for key in ("isBase64Encoded", "logs"):
+    for key in ("isBase64Encoded", "logs", "objects"):
         if key in response.extra:
             out[key] = response.extra[key]
     out["body"] = encode_body(response)

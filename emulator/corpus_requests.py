@@ -208,7 +208,7 @@ INVOKE_CASES: dict[str, tuple[str, Any]] = {
     "predict__missing_data": ("neither data nor rows", {"model": "diabetes"}),
     "predict__wrong_feature_count": ("a CSV row with too few values", {"model": "diabetes-gbm", "data": "1,2,3"}),
     "s3_event": (
-        "an S3 notification is refused naming the event kind",
+        "an S3 notification for a key outside incoming/ is refused by the guard and acknowledged",
         {
             "Records": [
                 {

@@ -35,6 +35,7 @@ ROUTERS = (
     "handlers.routes.analyses",
     "handlers.routes.static",
     "handlers.routes.docs",
+    "handlers.routes.scoring",
 )
 """Modules with a ``build_router(settings)``, included in this order."""
 

@@ -13,11 +13,15 @@ from emulator.platforms.aws_alb import AwsAlb
 from emulator.platforms.aws_http import AwsHttp
 from emulator.platforms.aws_invoke import AwsInvoke
 from emulator.platforms.aws_rest import AwsRest
+from emulator.platforms.aws_s3 import AwsS3
+from emulator.platforms.aws_sqs import AwsSqs
 from emulator.platforms.aws_url import AwsUrl
 from emulator.platforms.base import GatewayConfig, HttpPlatform, Platform, ServedGateway
 from emulator.platforms.cloud_run import CloudRun
+from emulator.platforms.cloud_run_pubsub import CloudRunPubsub
 from emulator.platforms.gcf import Gcf
 from emulator.platforms.gcf_event import GcfEvent
+from emulator.platforms.gcf_storage import GcfStorage
 
 _CLASSES: tuple[type[Platform], ...] = (
     AwsRest,
@@ -25,9 +29,13 @@ _CLASSES: tuple[type[Platform], ...] = (
     AwsAlb,
     AwsUrl,
     AwsInvoke,
+    AwsS3,
+    AwsSqs,
     Gcf,
     GcfEvent,
+    GcfStorage,
     CloudRun,
+    CloudRunPubsub,
 )
 
 PLATFORMS: dict[str, Platform] = {platform.name: platform for platform in (cls() for cls in _CLASSES)}

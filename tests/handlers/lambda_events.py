@@ -137,7 +137,9 @@ def delivered(response: dict[str, Any]) -> Delivered:
 KIND_EXAMPLES: dict[str, dict[str, Any]] = {
     "http": load_event("http_api_v2.json"),
     "direct": load_event("direct_invoke_csv.json"),
-    "unsupported": load_event("s3_put.json"),
+    "s3": load_event("s3_put.json"),
+    "sqs": load_event("sqs.json"),
+    "unsupported": load_event("sns.json"),
 }
 """One event of each kind ``handlers.aws_lambda.DISPATCH`` tries; a kind added to the table needs its example here."""
 

@@ -87,9 +87,7 @@ def test_a_malformed_direct_invocation_gets_an_error_object(
 @pytest.mark.parametrize(
     ("name", "kind"),
     [
-        ("s3_put.json", "aws:s3 event"),
         ("sns.json", "aws:sns event"),
-        ("sqs.json", "aws:sqs event"),
         ("eventbridge_schedule.json", "EventBridge event (aws.events: Scheduled Event)"),
     ],
 )

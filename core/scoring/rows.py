@@ -1,0 +1,218 @@
+"""Turns a block of CSV or JSON Lines rows into a checked feature matrix, refusing bad rows one by one.
+
+A refused row gets the message the HTTP batch route gives for the same value (``core.prediction.features``:
+``parse_number``, ``json_value``, ``check_matrix``), with its 1-based row number. The common case runs
+vectorized; the per-row diagnosis runs only on a block where something is wrong. Columns other than the
+model's features are carried through untouched, so an id column can travel with the predictions.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import math
+import types
+from dataclasses import dataclass, field
+from typing import Any
+
+import msgspec
+import numpy as np
+
+from core.errors import InvalidInputError, MalformedBodyError
+from core.prediction.features import Matrix, check_matrix, json_value, parse_number
+from core.prediction.spec import ModelSpec
+from core.scoring.lines import MAX_LINE_BYTES, Block
+
+RESERVED = ("prediction", "probability")
+"""Names the output adds: an input column (or key) called so, or ``probability_<class>``, would be ambiguous."""
+
+_NUMERIC = b"0123456789.eE+- \t\x00"
+"""Every byte a plain decimal number can hold (and numpy's padding): anything else goes the precise way."""
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A row the model cannot score: its index in the block, the field at fault and why."""
+
+    index: int
+    field: str | None
+    message: str
+
+
+@dataclass
+class Parsed:
+    """A block's scorable rows (``kept``: their indices in the block) as a matrix, and the refused rows."""
+
+    x: Matrix
+    kept: list[int]
+    refused: list[Refusal] = field(default_factory=list)
+
+
+def is_reserved(name: str) -> bool:
+    return name in RESERVED or name.startswith("probability_")
+
+
+@dataclass(frozen=True)
+class CsvLayout:
+    """The input header: its names, and where each of the model's features sits in a row."""
+
+    names: tuple[str, ...]
+    order: tuple[int, ...]
+
+
+def csv_layout(spec: ModelSpec, header: bytes) -> CsvLayout:
+    """The header row read and checked: every feature present once; ``InvalidInputError`` naming the column."""
+    try:
+        text = header.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise MalformedBodyError("the CSV header is not UTF-8 text", field="header") from None
+    try:
+        names = tuple(name.strip() for name in next(csv.reader([text]), []))
+    except csv.Error as exc:
+        raise MalformedBodyError(f"the CSV header cannot be read: {exc}", field="header") from None
+    if not any(names):
+        raise MalformedBodyError("the CSV input needs a header row naming the features", field="header")
+    for name in names:
+        if names.count(name) > 1:
+            raise InvalidInputError(f"column {name!r} appears twice in the CSV header", field=name)
+        if is_reserved(name):
+            raise InvalidInputError(f"column {name!r} is a name the output adds; rename it", field=name)
+    for name in spec.feature_names:
+        if name not in names:
+            raise InvalidInputError(
+                f"column {name!r} is missing; the header names {', '.join(names)}; model {spec.name!r} needs "
+                f"{', '.join(spec.feature_names)}",
+                field=name,
+            )
+    return CsvLayout(names, tuple(names.index(name) for name in spec.feature_names))
+
+
+def parse_csv(spec: ModelSpec, layout: CsvLayout, block: Block, first_row: int) -> Parsed:
+    """The block's rows (``first_row``: the 1-based number of its first) as a matrix, bad rows refused."""
+    x = _fast_csv(spec, layout, block, first_row)
+    if x is not None:
+        return Parsed(x, list(range(len(block.lines))))
+    return _precise(spec, block, first_row, lambda line, row: _csv_values(spec, layout, line, row))
+
+
+def _fast_csv(spec: ModelSpec, layout: CsvLayout, block: Block, first_row: int) -> Matrix | None:
+    """The matrix when every row is plain (no quotes, the header's field count, plain numbers); else None."""
+    width = len(layout.names)
+    joined = b"\n".join(block.lines)
+    if block.oversize or b'"' in joined or joined.count(b",") != len(block.lines) * (width - 1):
+        return None
+    cells = np.array(joined.replace(b"\n", b",").split(b","))
+    if cells.size != len(block.lines) * width:
+        return None
+    features = cells.reshape(len(block.lines), width)[:, list(layout.order)]
+    if features.tobytes().translate(None, _NUMERIC):
+        return None
+    try:
+        return check_matrix(spec, features.astype(np.float64), first_row)
+    except (ValueError, InvalidInputError):
+        return None
+
+
+def _csv_values(spec: ModelSpec, layout: CsvLayout, line: bytes, row: int) -> list[float]:
+    try:
+        fields = next(csv.reader([line.decode("utf-8")]), [])
+    except csv.Error as exc:
+        raise MalformedBodyError(f"row {row}: cannot be read as CSV: {exc}", field="row") from None
+    if len(fields) != len(layout.names):
+        raise MalformedBodyError(
+            f"row {row}: has {len(fields)} fields but the header has {len(layout.names)}", field="row"
+        )
+    return [_number(fields[j], name, row) for j, name in zip(layout.order, spec.feature_names, strict=True)]
+
+
+def _number(text: str, name: str, row: int) -> float:
+    """``parse_number``, except that NaN, infinities and overflows are returned for ``check_matrix`` to refuse.
+
+    The HTTP route's CSV reader (numpy's) takes those, so its refusal of them is ``check_matrix``'s
+    "must be a finite number": this gives the same words for the same value.
+    """
+    try:
+        return parse_number(text, name, row)
+    except InvalidInputError:
+        try:
+            value = float(text.strip())
+        except ValueError:
+            value = 0.0
+        if math.isfinite(value):
+            raise
+        return value
+
+
+def _precise(spec: ModelSpec, block: Block, first_row: int, values: Any) -> Parsed:
+    """Each row on its own: kept with its values, or refused with the first thing wrong in it."""
+    kept: list[int] = []
+    rows: list[list[float]] = []
+    refused: list[Refusal] = []
+    for i, line in enumerate(block.lines):
+        row = first_row + i
+        try:
+            if i in block.oversize:
+                raise MalformedBodyError(
+                    f"row {row}: the line is {block.oversize[i]} bytes long; at most {MAX_LINE_BYTES} are read",
+                    field="row",
+                )
+            row_values = values(line, row)
+            check_matrix(spec, np.array([row_values], dtype=np.float64), row)
+        except UnicodeDecodeError:
+            refused.append(Refusal(i, "row", f"row {row}: is not UTF-8 text"))
+        except InvalidInputError as exc:
+            refused.append(Refusal(i, exc.field, exc.message))
+        else:
+            kept.append(i)
+            rows.append(row_values)
+    x = np.array(rows, dtype=np.float64).reshape(len(rows), len(spec.features))
+    return Parsed(x, kept, refused)
+
+
+def parse_jsonl(spec: ModelSpec, block: Block, first_row: int) -> Parsed:
+    """The block's JSON objects (one per line) as a matrix; extra keys are carried, bad rows refused."""
+    x = _fast_jsonl(spec, block, first_row)
+    if x is not None:
+        return Parsed(x, list(range(len(block.lines))))
+    return _precise(spec, block, first_row, lambda line, row: _json_values(spec, line, row))
+
+
+@functools.cache
+def _row_type(feature_names: tuple[str, ...]) -> type[msgspec.Struct]:
+    """A typed row of the features (other keys ignored), so msgspec refuses a ``true`` or a ``"3"`` as it decodes."""
+    names = {f"f{j}": name for j, name in enumerate(feature_names)}
+    return msgspec.defstruct("Row", [(key, float) for key in names], rename=names)
+
+
+def _fast_jsonl(spec: ModelSpec, block: Block, first_row: int) -> Matrix | None:
+    joined = b"[" + b",".join(block.lines) + b"]"
+    if block.oversize or b'"prediction"' in joined or b'"probability' in joined:
+        return None
+    try:
+        rows = msgspec.json.decode(joined, type=types.GenericAlias(list, (_row_type(spec.feature_names),)))
+    except (msgspec.DecodeError, UnicodeDecodeError):
+        return None
+    if len(rows) != len(block.lines):
+        return None
+    fields = [f"f{j}" for j in range(len(spec.features))]
+    x = np.array([[getattr(row, key) for key in fields] for row in rows], dtype=np.float64)
+    try:
+        return check_matrix(spec, x.reshape(len(rows), len(fields)), first_row)
+    except InvalidInputError:
+        return None
+
+
+def _json_values(spec: ModelSpec, line: bytes, row: int) -> list[float]:
+    try:
+        data = msgspec.json.decode(line)
+    except msgspec.DecodeError as exc:
+        raise MalformedBodyError(f"row {row}: is not valid JSON: {exc}", field="row") from None
+    if not isinstance(data, dict):
+        raise InvalidInputError(f"row {row}: must be an object of feature values", field="row")
+    for key in data:
+        if is_reserved(key):
+            raise InvalidInputError(f"row {row}: field {key!r} is a name the output adds; rename it", field=key)
+    for name in spec.feature_names:
+        if name not in data:
+            raise InvalidInputError(f"row {row}: field {name!r} is missing", field=name)
+    return [json_value(data[name], name, row) for name in spec.feature_names]

@@ -1,0 +1,43 @@
+"""Adapters of the scoring storage port (``core.scoring.storage.Storage``), one module per kind of store.
+
+``storage_for(uri)`` picks the adapter by the URI's scheme and imports its module only then, so a
+local run never loads boto3 and an S3 run never loads google-cloud-storage.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+
+from core.errors import InvalidInputError
+from core.scoring.storage import Storage
+
+SCHEMES: dict[str, str] = {
+    "s3": "handlers.storage.s3",
+    "gs": "handlers.storage.gcs",
+    "file": "handlers.storage.local",
+    "": "handlers.storage.local",
+}
+"""URI scheme -> the module whose ``STORAGE`` factory serves it; a path without a scheme is local."""
+
+
+def scheme_of(uri: str) -> str:
+    head, sep, _ = uri.partition("://")
+    return head.lower() if sep else ""
+
+
+def storage_for(uri: str) -> Storage:
+    """The store that holds ``uri``; ``InvalidInputError`` for a scheme no adapter serves."""
+    scheme = scheme_of(uri)
+    if scheme not in SCHEMES:
+        known = ", ".join(f"{s}://" for s in SCHEMES if s)
+        raise InvalidInputError(f"{uri!r} has scheme {scheme!r}; known: {known} or a local path", field="uri")
+    return _storage(scheme)
+
+
+@functools.cache
+def _storage(scheme: str) -> Storage:
+    """One client per scheme and process: built on first use, reused by every later call (warm invocations)."""
+    module = importlib.import_module(SCHEMES[scheme])
+    storage: Storage = module.make_storage()
+    return storage

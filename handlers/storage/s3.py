@@ -1,0 +1,186 @@
+"""The S3 store (``s3://bucket/key``) through boto3, which Lambda's runtime provides and ``AWS_ENDPOINT_URL`` redirects.
+
+Reads are ranged GETs streamed as they are read; writes are multipart uploads completed on commit and
+aborted otherwise, so an object appears whole or not at all. boto3's errors become core errors here:
+a missing object is permanent (``NotFoundError``); throttling, timeouts and 5xx are transient.
+"""
+
+from __future__ import annotations
+
+from typing import Any, BinaryIO, NoReturn, cast
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from core.errors import (
+    CoreError,
+    InvalidInputError,
+    NotFoundError,
+    UpstreamAuthError,
+    UpstreamError,
+    UpstreamRateLimitedError,
+)
+from core.scoring.storage import ObjectInfo, Sink
+
+PART_BYTES = 8 << 20
+"""Multipart part size: S3 needs at least 5 MiB for every part but the last."""
+
+_THROTTLED = {"SlowDown", "Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequests", "503"}
+_MISSING = {"NoSuchKey", "NoSuchBucket", "404", "NotFound"}
+_DENIED = {"AccessDenied", "403", "InvalidAccessKeyId", "SignatureDoesNotMatch", "ExpiredToken"}
+
+
+def split_uri(uri: str) -> tuple[str, str]:
+    """``s3://bucket/key`` as (bucket, key); ``InvalidInputError`` when either is missing."""
+    bucket, _, key = uri.removeprefix("s3://").partition("/")
+    if not bucket or not key:
+        raise InvalidInputError(f"{uri!r} is not s3://bucket/key", field="uri")
+    return bucket, key
+
+
+def storage_error(exc: Exception, uri: str) -> CoreError:
+    """The core error for a boto3 failure on ``uri``: missing and denied are permanent, the rest transient."""
+    if isinstance(exc, ClientError):
+        code = str(exc.response.get("Error", {}).get("Code", ""))
+        if code in _MISSING:
+            return NotFoundError(f"{uri} does not exist", field="input")
+        if code in _THROTTLED:
+            return UpstreamRateLimitedError(f"S3 is throttling requests for {uri} ({code}); retry later")
+        if code in _DENIED:
+            return UpstreamAuthError(f"S3 refused access to {uri} ({code}): check the function's role")
+        return UpstreamError(f"S3 failed on {uri}: {code or exc}")
+    return UpstreamError(f"S3 could not be reached for {uri}: {type(exc).__name__}")
+
+
+def _raise(exc: Exception, uri: str) -> NoReturn:
+    raise storage_error(exc, uri) from exc
+
+
+class S3Stream:
+    """An object's body from a ranged GET; a connection cut mid-stream is a transient ``UpstreamError``."""
+
+    def __init__(self, body: Any, uri: str) -> None:
+        self._body, self._uri = body, uri
+
+    def read(self, size: int = -1, /) -> bytes:
+        try:
+            return cast(bytes, self._body.read(None if size < 0 else size))
+        except (BotoCoreError, ClientError, OSError) as exc:
+            raise UpstreamError(f"reading {self._uri} failed mid-stream: {type(exc).__name__}") from exc
+
+    def close(self) -> None:
+        self._body.close()
+
+    def __enter__(self) -> S3Stream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class S3Sink:
+    """A multipart upload: parts of ``PART_BYTES`` as data comes, completed on commit (one PUT if small)."""
+
+    def __init__(self, client: Any, uri: str) -> None:
+        self._client, self._uri = client, uri
+        self._bucket, self._key = split_uri(uri)
+        self._buffer = bytearray()
+        self._upload_id: str | None = None
+        self._parts: list[dict[str, Any]] = []
+
+    def write(self, data: bytes) -> None:
+        self._buffer += data
+        while len(self._buffer) >= PART_BYTES:
+            self._send(bytes(self._buffer[:PART_BYTES]))
+            del self._buffer[:PART_BYTES]
+
+    def _send(self, part: bytes) -> None:
+        try:
+            if self._upload_id is None:
+                started = self._client.create_multipart_upload(Bucket=self._bucket, Key=self._key)
+                self._upload_id = str(started["UploadId"])
+            number = len(self._parts) + 1
+            sent = self._client.upload_part(
+                Bucket=self._bucket, Key=self._key, UploadId=self._upload_id, PartNumber=number, Body=part
+            )
+            self._parts.append({"PartNumber": number, "ETag": sent["ETag"]})
+        except (BotoCoreError, ClientError) as exc:
+            _raise(exc, self._uri)
+
+    def commit(self) -> None:
+        try:
+            if self._upload_id is None:
+                self._client.put_object(Bucket=self._bucket, Key=self._key, Body=bytes(self._buffer))
+                return
+            if self._buffer:
+                self._send(bytes(self._buffer))
+                self._buffer.clear()
+            self._client.complete_multipart_upload(
+                Bucket=self._bucket, Key=self._key, UploadId=self._upload_id, MultipartUpload={"Parts": self._parts}
+            )
+        except (BotoCoreError, ClientError) as exc:
+            _raise(exc, self._uri)
+
+    def abort(self) -> None:
+        self._buffer.clear()
+        if self._upload_id is not None:
+            try:
+                self._client.abort_multipart_upload(Bucket=self._bucket, Key=self._key, UploadId=self._upload_id)
+            except (BotoCoreError, ClientError):  # a lifecycle rule reaps what is left; the failure is raised already
+                pass
+
+
+class S3Storage:
+    """Objects in S3 (or any endpoint ``AWS_ENDPOINT_URL`` names, such as moto's server in the tests)."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    def stat(self, uri: str) -> ObjectInfo:
+        bucket, key = split_uri(uri)
+        try:
+            head = self._client.head_object(Bucket=bucket, Key=key)
+        except (BotoCoreError, ClientError) as exc:
+            _raise(exc, uri)
+        return ObjectInfo(int(head["ContentLength"]), str(head.get("ETag", "")).strip('"'))
+
+    def open(self, uri: str, start: int = 0) -> BinaryIO:
+        bucket, key = split_uri(uri)
+        extra = {"Range": f"bytes={start}-"} if start else {}
+        try:
+            body = self._client.get_object(Bucket=bucket, Key=key, **extra)["Body"]
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "InvalidRange":  # start at or past the end: no bytes
+                return cast(BinaryIO, _Empty())
+            _raise(exc, uri)
+        except BotoCoreError as exc:
+            _raise(exc, uri)
+        return cast(BinaryIO, S3Stream(body, uri))
+
+    def create(self, uri: str) -> Sink:
+        return S3Sink(self._client, uri)
+
+    def delete(self, uri: str) -> None:
+        bucket, key = split_uri(uri)
+        try:
+            self._client.delete_object(Bucket=bucket, Key=key)
+        except (BotoCoreError, ClientError) as exc:
+            _raise(exc, uri)
+
+
+class _Empty:
+    def read(self, size: int = -1, /) -> bytes:
+        return b""
+
+    def __enter__(self) -> _Empty:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def make_storage() -> S3Storage:
+    """A client with standard retries: throttling and 5xx retried with backoff before we see them (3 attempts, or
+    ``AWS_MAX_ATTEMPTS``)."""
+    return S3Storage(boto3.client("s3", config=Config(retries={"mode": "standard"})))
