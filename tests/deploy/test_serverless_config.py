@@ -18,8 +18,9 @@ from handlers.http_app import create_app
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG: dict[str, Any] = yaml.safe_load((ROOT / "serverless.yml").read_text())
 FUNCTIONS: dict[str, dict[str, Any]] = CONFIG["functions"]
-HEAVY_ROUTES_MODULE = "handlers.routes.analyses"
-"""Routes defined here need matplotlib and plotly: only the ``tweets`` function carries them."""
+TWEETS_ROUTES_MODULES = ("handlers.routes.analyses", "handlers.routes.static")
+"""Routes defined here need matplotlib and plotly, or serve plotly.js and Swagger UI's files: only the ``tweets``
+function carries them."""
 
 
 def _app_routes(routes: list[BaseRoute]) -> list[tuple[str, str, str]]:
@@ -70,7 +71,7 @@ def test_every_route_of_the_app_reaches_a_function_that_can_serve_it(
 ) -> None:
     targets = _routes_to(kind, method, path)
     explicit = [name for name, catch_all in targets if not catch_all]
-    if module == HEAVY_ROUTES_MODULE:
+    if module in TWEETS_ROUTES_MODULES:
         assert explicit == ["tweets"], (
             f"{method} {path} must be routed to the tweets function by name (a new analysis?): add to its events "
             f'- {kind}: {{ method: {method}, path: {path}, authorizer: "${{self:custom.authorizer.${{param:access}}.'
