@@ -1,0 +1,20 @@
+"""The tree importers' table: an estimator's public class path → its converter to a served form.
+
+Part of the import command's table of converters; each library's converters live in their own module.
+"""
+
+from __future__ import annotations
+
+from core.prediction.importing import sklearn_trees
+from core.prediction.importing.converter import Converter
+
+TREE_CONVERTERS: dict[str, Converter] = {
+    "sklearn.tree.DecisionTreeClassifier": sklearn_trees.decision_tree_classifier,
+    "sklearn.tree.DecisionTreeRegressor": sklearn_trees.decision_tree_regressor,
+    "sklearn.tree.ExtraTreeClassifier": sklearn_trees.decision_tree_classifier,
+    "sklearn.tree.ExtraTreeRegressor": sklearn_trees.decision_tree_regressor,
+    "sklearn.ensemble.RandomForestClassifier": sklearn_trees.forest_classifier,
+    "sklearn.ensemble.RandomForestRegressor": sklearn_trees.forest_regressor,
+    "sklearn.ensemble.ExtraTreesClassifier": sklearn_trees.forest_classifier,
+    "sklearn.ensemble.ExtraTreesRegressor": sklearn_trees.forest_regressor,
+}
