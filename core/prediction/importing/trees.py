@@ -5,7 +5,7 @@ Part of the import command's table of converters; each library's converters live
 
 from __future__ import annotations
 
-from core.prediction.importing import sklearn_trees
+from core.prediction.importing import hist_gradient_boosting, sklearn_trees
 from core.prediction.importing.converter import Converter
 
 TREE_CONVERTERS: dict[str, Converter] = {
@@ -17,4 +17,6 @@ TREE_CONVERTERS: dict[str, Converter] = {
     "sklearn.ensemble.RandomForestRegressor": sklearn_trees.forest_regressor,
     "sklearn.ensemble.ExtraTreesClassifier": sklearn_trees.forest_classifier,
     "sklearn.ensemble.ExtraTreesRegressor": sklearn_trees.forest_regressor,
+    "sklearn.ensemble.HistGradientBoostingClassifier": hist_gradient_boosting.hist_gradient_boosting_classifier,
+    "sklearn.ensemble.HistGradientBoostingRegressor": hist_gradient_boosting.hist_gradient_boosting_regressor,
 }
