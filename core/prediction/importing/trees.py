@@ -5,7 +5,7 @@ Part of the import command's table of converters; each library's converters live
 
 from __future__ import annotations
 
-from core.prediction.importing import hist_gradient_boosting, sklearn_trees
+from core.prediction.importing import hist_gradient_boosting, sklearn_trees, xgboost_trees
 from core.prediction.importing.converter import Converter
 
 TREE_CONVERTERS: dict[str, Converter] = {
@@ -19,4 +19,7 @@ TREE_CONVERTERS: dict[str, Converter] = {
     "sklearn.ensemble.ExtraTreesRegressor": sklearn_trees.forest_regressor,
     "sklearn.ensemble.HistGradientBoostingClassifier": hist_gradient_boosting.hist_gradient_boosting_classifier,
     "sklearn.ensemble.HistGradientBoostingRegressor": hist_gradient_boosting.hist_gradient_boosting_regressor,
+    "xgboost.XGBClassifier": xgboost_trees.xgboost_model,
+    "xgboost.XGBRegressor": xgboost_trees.xgboost_model,
+    "xgboost.Booster": xgboost_trees.xgboost_model,
 }
