@@ -5,7 +5,7 @@ Part of the import command's table of converters; each library's converters live
 
 from __future__ import annotations
 
-from core.prediction.importing import hist_gradient_boosting, sklearn_trees, xgboost_trees
+from core.prediction.importing import hist_gradient_boosting, lightgbm_trees, sklearn_trees, xgboost_trees
 from core.prediction.importing.converter import Converter
 
 TREE_CONVERTERS: dict[str, Converter] = {
@@ -22,4 +22,7 @@ TREE_CONVERTERS: dict[str, Converter] = {
     "xgboost.XGBClassifier": xgboost_trees.xgboost_model,
     "xgboost.XGBRegressor": xgboost_trees.xgboost_model,
     "xgboost.Booster": xgboost_trees.xgboost_model,
+    "lightgbm.LGBMClassifier": lightgbm_trees.lightgbm_model,
+    "lightgbm.LGBMRegressor": lightgbm_trees.lightgbm_model,
+    "lightgbm.Booster": lightgbm_trees.lightgbm_model,
 }
