@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from sklearn.ensemble import ExtraTreesClassifier, ExtraTreesRegressor, RandomForestClassifier, RandomForestRegressor
+from sklearn.ensemble import (
+    ExtraTreesClassifier,
+    ExtraTreesRegressor,
+    GradientBoostingClassifier,
+    GradientBoostingRegressor,
+    RandomForestClassifier,
+    RandomForestRegressor,
+)
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 from core.prediction.importing.trees import TREE_CONVERTERS
@@ -61,4 +68,26 @@ def test_multi_output_is_refused_with_a_reason() -> None:
     x, y = make_data("regression")
     fitted = DecisionTreeRegressor(max_depth=3).fit(x, np.column_stack([y, y]))
     with pytest.raises(ValueError, match="several outputs"):
+        _convert(fitted)
+
+
+@pytest.mark.parametrize("init", [None, "zero"], ids=["prior", "zero"])
+def test_gradient_boosting_classifier_adds_init_and_learning_rate(classification: str, init: object) -> None:
+    x, y = make_data(classification)
+    fitted = GradientBoostingClassifier(n_estimators=25, learning_rate=0.3, init=init, random_state=0)
+    fitted.fit(x[:1000], y[:1000])
+    assert_matches_classifier(fitted, _convert(fitted), x[1000:], 1e-9)
+
+
+@pytest.mark.parametrize("loss", ["squared_error", "huber", "quantile"])
+def test_gradient_boosting_regressor(loss: str) -> None:
+    x, y = make_data("regression")
+    fitted = GradientBoostingRegressor(n_estimators=25, loss=loss, max_depth=5, random_state=0).fit(x[:1000], y[:1000])
+    assert_matches_regressor(fitted, _convert(fitted), x[1000:], 1e-9)
+
+
+def test_gradient_boosting_with_an_init_estimator_is_refused() -> None:
+    x, y = make_data("regression")
+    fitted = GradientBoostingRegressor(n_estimators=3, init=DecisionTreeRegressor(max_depth=2)).fit(x, y)
+    with pytest.raises(ValueError, match="init=DecisionTreeRegressor"):
         _convert(fitted)

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from core.prediction.importing.tree_table import TreeTable, assemble, float32_below
-from core.prediction.node_trees import NodeTreesForm
+from core.prediction.node_trees import NodeTreesForm, Output
 
 
 def decision_tree_classifier(estimator: Any) -> NodeTreesForm:
@@ -78,3 +78,45 @@ def _table(tree: Any, value: Any) -> TreeTable:
         missing_left=np.asarray(tree.missing_go_to_left, dtype=bool),
         value=np.asarray(value, dtype=np.float64),
     )
+
+
+def gradient_boosting_classifier(estimator: Any) -> NodeTreesForm:
+    """``GradientBoostingClassifier`` with the log loss: the logistic (binary) or softmax of its raw score."""
+    if getattr(estimator, "loss", "log_loss") != "log_loss":
+        raise ValueError(f"GradientBoostingClassifier with loss={estimator.loss!r} is not supported: use log_loss")
+    return _gradient_boosting(estimator, "logit" if len(estimator.classes_) == 2 else "softmax")
+
+
+def gradient_boosting_regressor(estimator: Any) -> NodeTreesForm:
+    return _gradient_boosting(estimator, "identity")
+
+
+def _gradient_boosting(estimator: Any, output: Output) -> NodeTreesForm:
+    """``init_``'s constant raw score plus ``learning_rate`` times each stage's trees, as ``predict_stages`` adds.
+
+    Each leaf holds ``learning_rate * value``, the product scikit-learn adds, so only the order of the sums
+    differs. An ``init`` estimator other than the default constant one is refused: its answer depends on x.
+    """
+    stages = np.asarray(estimator.estimators_)
+    features = int(estimator.n_features_in_)
+    baseline = _initial_raw_score(estimator, features, stages.shape[1])
+    rate = float(estimator.learning_rate)
+    tables = [_table(tree.tree_, rate * tree.tree_.value[:, 0, :1]) for tree in stages.ravel()]
+    columns = stages.shape[1]
+    return assemble(
+        tables,
+        features,
+        baseline,
+        output=output,
+        compare="float32",
+        tree_column=np.tile(np.arange(columns), stages.shape[0]) if columns > 1 else None,
+    )
+
+
+def _initial_raw_score(estimator: Any, features: int, columns: int) -> Any:
+    init = estimator.init_
+    if isinstance(init, str) and init == "zero":
+        return np.zeros(columns)
+    if type(init).__name__ not in {"DummyClassifier", "DummyRegressor"}:
+        raise ValueError(f"GradientBoosting with init={type(init).__name__} is not supported: leave init unset")
+    return np.asarray(estimator._raw_predict_init(np.zeros((1, features), dtype=np.float32)), dtype=np.float64)[0]

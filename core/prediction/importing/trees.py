@@ -25,4 +25,6 @@ TREE_CONVERTERS: dict[str, Converter] = {
     "lightgbm.LGBMClassifier": lightgbm_trees.lightgbm_model,
     "lightgbm.LGBMRegressor": lightgbm_trees.lightgbm_model,
     "lightgbm.Booster": lightgbm_trees.lightgbm_model,
+    "sklearn.ensemble.GradientBoostingClassifier": sklearn_trees.gradient_boosting_classifier,
+    "sklearn.ensemble.GradientBoostingRegressor": sklearn_trees.gradient_boosting_regressor,
 }
