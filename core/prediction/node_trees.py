@@ -39,10 +39,13 @@ Matrix = npt.NDArray[np.float64]
 ARRAYS = ("feature", "threshold", "child", "value", "roots", "tree_column", "baseline", "cat_node", "cat_bitset")
 """The arrays ``to_arrays`` gives and ``from_json`` reads; everything else is in the JSON header."""
 
-_CHUNK_ROWS = 4096
-"""Rows walked at once: (rows x trees) index arrays stay in the cache, numpy's per-call cost stays small."""
+_CHUNK_PAIRS = 65_536
+"""(row, tree) pairs walked at once: their index arrays (512 KiB each) stay in the cache, while numpy's
+per-call cost stays small; measured on 100-tree models, 50k pairs ran twice as fast as 400k."""
 _COMPACT_EVERY = 2
 """Levels between two removals of finished pairs: removing costs about as much as one level."""
+_FIXED_STEPS_DEPTH = 12
+"""Up to this depth every pair walks ``depth`` steps: cheaper than finding and dropping the finished ones."""
 
 
 @dataclass(frozen=True)
@@ -90,8 +93,9 @@ class NodeTreesForm:
         if x.ndim != 2 or x.shape[1] != self.n_features:
             raise ValueError(f"expected a matrix of {self.n_features} columns, got shape {x.shape}")
         raw = np.empty((x.shape[0], self.columns), dtype=np.float64)
-        for start in range(0, x.shape[0], _CHUNK_ROWS):
-            raw[start : start + _CHUNK_ROWS] = self._raw(x[start : start + _CHUNK_ROWS])
+        chunk = max(16, _CHUNK_PAIRS // max(1, self.roots.shape[0]))
+        for start in range(0, x.shape[0], chunk):
+            raw[start : start + chunk] = self._raw(x[start : start + chunk])
         answer = _apply_output(self.output, raw)
         return answer[:, 0] if self.columns == 1 else answer
 
@@ -109,28 +113,62 @@ class NodeTreesForm:
         return np.asarray(self.baseline + self.scale * out, dtype=np.float64)
 
     def _walk(self, doubled: npt.NDArray[np.floating[Any]], rows: int) -> Index:
-        """The leaf each (tree, row) pair lands in, tree-major: consecutive pairs share a tree's nodes."""
+        """The leaf each (tree, row) pair lands in, tree-major: consecutive pairs share a tree's nodes.
+
+        Shallow trees (boosting's) take exactly ``depth`` steps, a finished pair idling on its leaf; deep
+        ones (forests') drop finished pairs every few levels, as their leaves lie at very different depths.
+        ``take`` writes into buffers reused across levels, in "clip" mode: ``_check`` has already made
+        sure that every index it can meet is in range, and unbuffered takes are much faster.
+        """
         trees, width = self.roots.shape[0], doubled.shape[1]
         flat = doubled.ravel()
         pos = np.repeat(self.roots, rows)
         base = np.tile(np.arange(rows, dtype=np.intp) * width, trees)
+        if self._depth > _FIXED_STEPS_DEPTH:
+            return self._walk_dropping_leaves(flat, pos, base)
+        column = np.empty_like(pos)
+        values = np.empty(pos.shape[0], dtype=flat.dtype)
+        threshold = np.empty(pos.shape[0], dtype=self.threshold.dtype)
+        go_right = np.empty(pos.shape[0], dtype=bool)
+        for _ in range(self._depth):
+            np.add(self.feature.take(pos, mode="clip", out=column), base, out=column)
+            flat.take(column, mode="clip", out=values)
+            np.greater(values, self.threshold.take(pos, mode="clip", out=threshold), out=go_right)
+            if self._categorical_lookup is not None:
+                go_right = self._categorical_right(self._categorical_lookup, pos, values, go_right)
+            self.child.take(pos, mode="clip", out=pos)
+            np.add(pos, go_right, out=pos)
+        return pos
+
+    def _walk_dropping_leaves(self, flat: npt.NDArray[np.floating[Any]], pos: Index, base: Index) -> Index:
         pair = np.arange(pos.shape[0], dtype=np.intp)
         leaf = np.empty(pos.shape[0], dtype=np.intp)
         is_leaf, categorical = self._is_leaf, self._categorical_lookup
         level = 0
         while pos.shape[0]:
-            values = flat.take(base + self.feature.take(pos))
-            go_right = values > self.threshold.take(pos)
+            values = flat.take(base + self.feature.take(pos, mode="clip"), mode="clip")
+            go_right = values > self.threshold.take(pos, mode="clip")
             if categorical is not None:
                 go_right = self._categorical_right(categorical, pos, values, go_right)
-            pos = self.child.take(pos) + go_right
+            pos = self.child.take(pos, mode="clip") + go_right
             level += 1
             if level % _COMPACT_EVERY == 0:
-                done = is_leaf.take(pos)
+                done = is_leaf.take(pos, mode="clip")
                 leaf[pair[done]] = pos[done]
                 keep = ~done
                 pos, base, pair = pos[keep], base[keep], pair[keep]
         return leaf
+
+    @cached_property
+    def _depth(self) -> int:
+        """The deepest leaf's depth (the root's is 0), level by level from the roots."""
+        frontier, depth = self.roots, 0
+        while True:
+            splits = frontier[~self._is_leaf.take(frontier)]
+            if splits.shape[0] == 0:
+                return depth
+            frontier = np.concatenate([self.child.take(splits), self.child.take(splits) + 1])
+            depth += 1
 
     @cached_property
     def _is_leaf(self) -> npt.NDArray[np.bool_]:
