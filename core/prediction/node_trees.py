@@ -279,10 +279,14 @@ def _check(form: NodeTreesForm) -> None:
         raise ValueError("tree node arrays differ in length")
     if nodes and (form.feature.min() < 0 or form.feature.max() >= 2 * form.n_features):
         raise ValueError("a tree node reads a feature the model does not have")
-    own = np.arange(nodes)
-    split = form.child != own
-    if nodes and (np.any(form.child[split] <= own[split]) or np.any(form.child[split] + 1 >= nodes)):
-        raise ValueError("a tree node's children must come after it")
+    # A split's children come after it (so every walk ends), a leaf points at itself, and no split points
+    # its right child past the end: the last node is the only one whose child is the last index.
+    if nodes and (
+        np.any(form.child < np.arange(nodes))
+        or form.child[-1] != nodes - 1
+        or np.count_nonzero(form.child == nodes - 1) != 1
+    ):
+        raise ValueError("a tree node's children must come after it, within the arrays")
     if form.roots.shape[0] and (form.roots.min() < 0 or form.roots.max() >= nodes):
         raise ValueError("a tree root is not a node")
     if form.tree_column is None and form.value.shape[1] != form.columns:
