@@ -95,6 +95,13 @@ def load_seconds(form: Any, runs: int) -> float:
 
 
 def measure(runs: int = 3) -> list[TreeResult]:
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):
+        return _measure(runs)
+
+
+def _measure(runs: int) -> list[TreeResult]:
     from core.prediction.importing.trees import TREE_CONVERTERS
 
     x_train, y_train, x = _data()
