@@ -46,6 +46,8 @@ _COMPACT_EVERY = 2
 """Levels between two removals of finished pairs: removing costs about as much as one level."""
 _FIXED_STEPS_DEPTH = 12
 """Up to this depth every pair walks ``depth`` steps: cheaper than finding and dropping the finished ones."""
+_STEPS_BEFORE_DROPPING = 8
+"""Deeper trees: levels walked by every pair before finished ones are dropped (few leaves lie higher)."""
 
 
 @dataclass(frozen=True)
@@ -124,13 +126,17 @@ class NodeTreesForm:
         flat = doubled.ravel()
         pos = np.repeat(self.roots, rows)
         base = np.tile(np.arange(rows, dtype=np.intp) * width, trees)
-        if self._depth > _FIXED_STEPS_DEPTH:
-            return self._walk_dropping_leaves(flat, pos, base)
+        steps = min(self._depth, _FIXED_STEPS_DEPTH if self._depth <= _FIXED_STEPS_DEPTH else _STEPS_BEFORE_DROPPING)
+        self._walk_fixed_steps(flat, pos, base, steps)
+        return pos if steps == self._depth else self._walk_dropping_leaves(flat, pos, base)
+
+    def _walk_fixed_steps(self, flat: npt.NDArray[np.floating[Any]], pos: Index, base: Index, steps: int) -> None:
+        """``steps`` levels for every pair, in place in ``pos``."""
         column = np.empty_like(pos)
         values = np.empty(pos.shape[0], dtype=flat.dtype)
         threshold = np.empty(pos.shape[0], dtype=self.threshold.dtype)
         go_right = np.empty(pos.shape[0], dtype=bool)
-        for _ in range(self._depth):
+        for _ in range(steps):
             np.add(self.feature.take(pos, mode="clip", out=column), base, out=column)
             flat.take(column, mode="clip", out=values)
             np.greater(values, self.threshold.take(pos, mode="clip", out=threshold), out=go_right)
@@ -138,7 +144,6 @@ class NodeTreesForm:
                 go_right = self._categorical_right(self._categorical_lookup, pos, values, go_right)
             self.child.take(pos, mode="clip", out=pos)
             np.add(pos, go_right, out=pos)
-        return pos
 
     def _walk_dropping_leaves(self, flat: npt.NDArray[np.floating[Any]], pos: Index, base: Index) -> Index:
         pair = np.arange(pos.shape[0], dtype=np.intp)
