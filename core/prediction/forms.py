@@ -15,6 +15,8 @@ from typing import Any, Literal, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from core.prediction.node_trees import NodeTreesForm
+
 Matrix = npt.NDArray[np.float64]
 Vector = npt.NDArray[np.float64]
 
@@ -175,6 +177,7 @@ def _link(value: object) -> Link:
 _READERS: dict[str, Callable[[dict[str, Any]], Form]] = {
     **dict.fromkeys(_LINEAR_KIND.values(), LinearForm.from_json),
     "tree_ensemble": TreeEnsembleForm.from_json,
+    "tree_nodes": NodeTreesForm.from_json,
 }
 
 

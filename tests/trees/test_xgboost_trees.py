@@ -1,0 +1,42 @@
+"""XGBoost served as node arrays: classifier (binary, multiclass), regressor and raw Booster, with missing values."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import xgboost as xgb
+
+from core.prediction.importing.trees import TREE_CONVERTERS
+from tests.trees.conftest import assert_matches_classifier, assert_matches_regressor, make_data
+
+PARAMS = {"n_estimators": 30, "max_depth": 4, "random_state": 0, "n_jobs": 1}
+
+
+def test_classifier_matches_predict_proba(classification: str) -> None:
+    x, y = make_data(classification, missing=0.1)
+    fitted = xgb.XGBClassifier(**PARAMS).fit(x[:1000], y[:1000])
+    form = TREE_CONVERTERS["xgboost.XGBClassifier"](fitted)
+    assert_matches_classifier(fitted, form, x[1000:], 1e-6, relative=True)
+
+
+def test_regressor_matches_predict() -> None:
+    x, y = make_data("regression", missing=0.1)
+    fitted = xgb.XGBRegressor(**PARAMS).fit(x[:1000], y[:1000])
+    form = TREE_CONVERTERS["xgboost.XGBRegressor"](fitted)
+    assert_matches_regressor(fitted, form, x[1000:], 1e-6, relative=True)
+
+
+def test_booster_matches_its_predict() -> None:
+    x, y = make_data("binary", missing=0.1)
+    booster = xgb.train(
+        {"objective": "binary:logistic", "max_depth": 5, "nthread": 1}, xgb.DMatrix(x[:1000], y[:1000]), 25
+    )
+    form = TREE_CONVERTERS["xgboost.Booster"](booster)
+    np.testing.assert_allclose(form.evaluate(x[1000:]), booster.predict(xgb.DMatrix(x[1000:])), rtol=1e-6, atol=1e-7)
+
+
+def test_an_unsupported_objective_is_refused() -> None:
+    x, y = make_data("regression")
+    fitted = xgb.XGBRegressor(objective="count:poisson", n_estimators=3).fit(x, np.abs(y))
+    with pytest.raises(ValueError, match="count:poisson"):
+        TREE_CONVERTERS["xgboost.XGBRegressor"](fitted)
