@@ -25,7 +25,7 @@ from core.prediction.features import (
     check_row_count,
     matrix_from_columns,
     matrix_from_rows,
-    parse_number,
+    parse_text,
 )
 from core.prediction.spec import ModelSpec
 
@@ -171,10 +171,11 @@ def _csv_rows(lines: Iterable[str]) -> list[list[str]]:
 def _diagnose_csv(spec: ModelSpec, header: list[str], rest: str) -> Matrix:
     """numpy refused a value or a row: read it again in Python to name the row and the field."""
     rows = [row for row in _csv_rows(io.StringIO(rest)) if row]
+    features = {f.name: f for f in spec.features}
     x = np.empty((len(rows), len(header)), dtype=np.float64)
     for i, row in enumerate(rows):
         if len(row) != len(header):
             raise MalformedBodyError(f"row {i}: has {len(row)} fields but the header has {len(header)}", field="body")
         for j, value in enumerate(row):
-            x[i, j] = parse_number(value, header[j], i)
+            x[i, j] = parse_text(value, features[header[j]], i)
     return x
