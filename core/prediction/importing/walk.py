@@ -93,6 +93,8 @@ def _transform(
     if obj is None or obj == "passthrough":
         return [], columns
     path = class_path(obj)
+    if path == "sklearn.preprocessing.FunctionTransformer" and obj.func is None:
+        return [], columns  # the identity: how a fitted ColumnTransformer passes its remainder through
     if path == "sklearn.pipeline.Pipeline":
         steps: list[Step] = []
         for _name, step in obj.steps:
