@@ -111,7 +111,7 @@ def _convert(estimator: Any, sample: Sample) -> tuple[Form, Categories]:
             f"{exc.path} is not supported (as {exc.where or 'a step'}); supported: {', '.join(supported())}",
             field="estimator",
         ) from None
-    except ValueError as exc:
+    except (ValueError, TypeError, IndexError, AttributeError, KeyError) as exc:
         raise InvalidInputError(f"cannot serve this estimator: {exc}", field="estimator") from None
     return (PipelineForm(tuple(steps), form) if steps else form), categories
 

@@ -67,13 +67,14 @@ def simple_imputer(obj: Any, columns: list[Column], categories: Categories) -> t
         raise ValueError("SimpleImputer(add_indicator=True) is not supported")
     fill, keep = [], []
     for k, (column, statistic) in enumerate(zip(columns, obj.statistics_, strict=True)):
-        if is_missing(statistic):
+        if isinstance(statistic, float) and statistic != statistic:
             fill.append(float("nan"))  # a column never seen with a value: scikit-learn drops it
             continue
         keep.append(k)
-        if column.text:
-            assert column.source is not None
+        if column.text and column.source is not None:
             fill.append(categories.code(column.source, statistic))
+        elif column.text:
+            raise ValueError("SimpleImputer reads category strings that are not an input column")
         else:
             fill.append(float(statistic))
     return Impute(np.asarray(fill), tuple(keep)), [columns[k] for k in keep]
