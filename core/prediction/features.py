@@ -12,6 +12,7 @@ The common case runs vectorized; the slow, precise diagnosis runs only once some
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -235,9 +236,73 @@ def json_value(value: Any, feature: str, row: int) -> float:
         ) from None
 
 
+@functools.cache
+def _codes(feature: Feature) -> dict[Any, float]:
+    """A category feature's value -> code table, with ``None`` -> NaN where missing values are accepted."""
+    codes: dict[Any, float] = {c: float(i) for i, c in enumerate(feature.categories) if isinstance(c, str)}
+    if feature.missing:
+        codes[None] = float("nan")
+    return codes
+
+
+_NUMBER_TYPES = (int, float)
+
+
+def _fast_column(feature: Feature, values: Sequence[Any]) -> Matrix | None:
+    """One feature's JSON values as floats when every one is plainly valid (a known category or ``null``
+    where accepted, or a number); ``None`` sends the column to the precise path, which names what is wrong.
+    Range and kind are checked afterwards by ``check_matrix``."""
+    if feature.kind == "category":
+        codes = _codes(feature)
+        try:
+            if feature.unknown:
+                return np.array([codes[v] if v in codes else _unknown_string(v) for v in values], dtype=np.float64)
+            return np.array([codes[v] for v in values], dtype=np.float64)
+        except (KeyError, TypeError):
+            return None
+    if feature.missing:
+        if all(v is None or type(v) in _NUMBER_TYPES for v in values):
+            return np.array(values, dtype=np.float64)  # None becomes NaN
+        return None
+    if all(type(v) in _NUMBER_TYPES for v in values):
+        try:
+            return np.array(values, dtype=np.float64)
+        except OverflowError:
+            return None
+    return None
+
+
+def _unknown_string(value: Any) -> float:
+    if isinstance(value, str):
+        return UNKNOWN_CODE
+    raise TypeError("not a string")
+
+
+def _fast_matrix(spec: ModelSpec, columns: Sequence[Sequence[Any]]) -> Matrix | None:
+    x = np.empty((len(columns[0]) if columns else 0, len(spec.features)), dtype=np.float64)
+    for j, (feature, values) in enumerate(zip(spec.features, columns, strict=True)):
+        column = _fast_column(feature, values)
+        if column is None:
+            return None
+        x[:, j] = column
+    return check_matrix(spec, x)
+
+
 def matrix_from_rows(spec: ModelSpec, rows: Sequence[Any], max_rows: int) -> Matrix:
-    """JSON objects, one per row, each holding every feature and nothing else (the precise, slow path)."""
+    """JSON objects, one per row, each holding every feature and nothing else.
+
+    Rows whose keys are exactly the features and whose values are plainly valid go column by column;
+    anything else takes the precise path, value by value, which names the row and the field."""
     check_row_count(len(rows), max_rows)
+    names = set(spec.feature_names)
+    if all(type(row) is dict and row.keys() == names for row in rows):
+        fast = _fast_matrix(spec, [[row[name] for row in rows] for name in spec.feature_names])
+        if fast is not None:
+            return fast
+    return _precise_rows(spec, rows)
+
+
+def _precise_rows(spec: ModelSpec, rows: Sequence[Any]) -> Matrix:
     x = np.empty((len(rows), len(spec.features)), dtype=np.float64)
     for i, row in enumerate(rows):
         if not isinstance(row, dict):
@@ -265,6 +330,9 @@ def matrix_from_columns(spec: ModelSpec, columns: Mapping[str, Any], max_rows: i
                 f"column {name!r} has {lengths[name]} values but {spec.feature_names[0]!r} has {count}", field=name
             )
     check_row_count(count, max_rows)
+    fast = _fast_matrix(spec, [columns[name] for name in spec.feature_names])
+    if fast is not None:
+        return fast
     x = np.empty((count, len(spec.features)), dtype=np.float64)
     for j, feature in enumerate(spec.features):
         for i, value in enumerate(columns[feature.name]):
