@@ -50,7 +50,7 @@ def _feature_schema(feature: Feature, *, nullable: bool = False) -> dict[str, An
     model handles a missing value (``nullable``)."""
     schema: dict[str, Any]
     if feature.kind == "category":
-        schema = {"type": "string"}
+        schema = {"type": "string"} if nullable or feature.missing else {"type": "string", "minLength": 1}
         if not feature.unknown:
             schema["enum"] = list(feature.categories)
     elif feature.kind == "binary":
