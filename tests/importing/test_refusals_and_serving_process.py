@@ -96,3 +96,12 @@ def test_serving_an_imported_model_imports_no_scikit_learn_pandas_or_scipy(tmp_p
     assert out["heavy"] == []
     expected = model.predict_proba(library_matrix(rows))[:, 1]
     assert all(math.isclose(a, b, abs_tol=1e-9) for a, b in zip(out["answer"]["probabilities"], expected, strict=True))
+
+
+@pytest.mark.parametrize(("name", "words"), [("diabetes", "bundled model"), ("Not A Name", "lowercase")])
+def test_a_name_that_cannot_be_served_is_refused(
+    name: str, words: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    estimator = LogisticRegression().fit(_numbers(ROWS[TRAIN]), TARGETS["binary"][TRAIN])
+    assert import_model(estimator, tmp_path, NUMERIC, name=name) != 0
+    assert words in capsys.readouterr().err

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib.util
 import json
 import platform
+import re
 import warnings
 from dataclasses import dataclass
 from importlib import metadata as importlib_metadata
@@ -32,6 +34,7 @@ from core.prediction.importing.table import CONVERTERS, supported
 from core.prediction.importing.table_types import class_path
 from core.prediction.importing.walk import Categories, Column, Unsupported, walk
 from core.prediction.pipeline import PipelineForm
+from core.prediction.registry import MODELS
 from core.prediction.spec import ModelSpec
 
 TOLERANCES: dict[str, tuple[str, float]] = {
@@ -204,12 +207,19 @@ def import_model(
     path: Path, name: str, sample_path: Path, models_dir: Path, version: str = "1.0.0", description: str = ""
 ) -> Imported:
     """Convert, check and write; nothing is written unless the served form agrees with the library."""
+    _check_name(name)
     try:
         estimator = load_estimator(path)
         given = getattr(estimator, "feature_names_in_", None)
         sample = read_sample(sample_path, None if given is None else [str(n) for n in given])
     except (OSError, ValueError) as exc:
         raise InvalidInputError(f"cannot read the estimator or the sample: {exc}", field="path") from None
+    if given is not None and importlib.util.find_spec("pandas") is None:
+        raise InvalidInputError(
+            "this estimator was fitted on a DataFrame (it has feature_names_in_): install pandas where you import "
+            "it (serving does not need it), or refit it on an array",
+            field="path",
+        )
     form, categories = _convert(estimator, sample)
     library = Library(estimator, sample)
     distribution = _library_name(estimator)
@@ -257,6 +267,21 @@ def import_model(
         f"largest difference from {distribution} {gap:.1e} on {len(rows)} rows, written to {models_dir}"
     )
     return Imported(meta, summary)
+
+
+NAME = re.compile(r"[a-z0-9][a-z0-9_.-]{0,63}")
+"""A model name: part of its routes and of its file names."""
+
+
+def _check_name(name: str) -> None:
+    if not NAME.fullmatch(name):
+        raise InvalidInputError(
+            f"--name {name!r} must be 1 to 64 lowercase letters, digits, '.', '_' or '-', "
+            "starting with a letter or digit",
+            field="name",
+        )
+    if name in MODELS.all():
+        raise InvalidInputError(f"--name {name!r} is a bundled model's name; choose another", field="name")
 
 
 def _python(value: Any) -> Any:
