@@ -62,7 +62,15 @@ def _feature_schema(feature: Feature, *, nullable: bool = False) -> dict[str, An
             schema = {"type": kind, "enum": list(feature.categories)}
     if nullable and feature.missing:
         return {"anyOf": [schema, {"type": "null"}]}
+    if feature.missing and "enum" in schema:  # a query value: empty means missing
+        return {**schema, "enum": [*schema["enum"], ""]} if schema["type"] == "string" else _or_empty(schema)
+    if feature.missing and schema["type"] != "string":
+        return _or_empty(schema)
     return schema
+
+
+def _or_empty(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"anyOf": [schema, {"type": "string", "enum": [""]}]}
 
 
 def _described(feature: Feature) -> str:
@@ -131,11 +139,14 @@ _CSV_VALUE = {
 
 def _csv_value(feature: Feature) -> str:
     """A CSV value of the feature as a pattern: a plain decimal of its kind, or one of its known values."""
+    if feature.kind == "category" and feature.unknown:  # any text: an unknown category is accepted
+        return r'[^,"\r\n]*' if feature.missing else r'[^,"\r\n]+'
     if feature.kind == "category" or (feature.categories and not feature.unknown):
         plain = [str(c) if isinstance(c, str) else repr(float(c)) for c in feature.categories]
         plain = [c for c in plain if c and not set(c) & set(',"\r\n') and c == c.strip()]
-        return "(" + "|".join(re.escape(c) for c in plain) + ")" if plain else "(?!)"
-    return _CSV_VALUE[feature.kind]
+        known = "(" + "|".join(re.escape(c) for c in plain) + ")" if plain else "(?!)"
+        return f"({known})?" if feature.missing else known
+    return f"({_CSV_VALUE[feature.kind]})?" if feature.missing else _CSV_VALUE[feature.kind]
 
 
 def csv_pattern(spec: ModelSpec) -> str:
