@@ -16,7 +16,7 @@ from core.prediction import forms
 from core.prediction.artifacts import arrays_path, load_model, metadata_path, write_artifact
 from core.prediction.forms import LinearForm
 from core.prediction.imported import spec_from_metadata
-from core.prediction.importing import linear
+from core.prediction.importing import importer, linear
 from core.prediction.pipeline import PipelineForm, Standardize
 from tests.importing.conftest import ROWS, TARGETS, TRAIN, import_model
 
@@ -83,8 +83,7 @@ def test_a_served_form_that_differs_from_the_library_is_refused_naming_the_row_a
         assert isinstance(form, LinearForm)
         return LinearForm(form.intercept + 1e-6, form.coef, form.link)
 
-    monkeypatch.setitem(linear.LINEAR_CONVERTERS, "sklearn.linear_model.LogisticRegression", off_by_a_little)
-    monkeypatch.setattr("core.prediction.importing.importer.CONVERTERS", linear.LINEAR_CONVERTERS)
+    monkeypatch.setitem(importer.CONVERTERS, "sklearn.linear_model.LogisticRegression", off_by_a_little)
     assert import_model(estimator, tmp_path, names) != 0
     message = capsys.readouterr().err
     assert "differs from the library by" in message and "sample row" in message and "1e-09" in message
