@@ -59,7 +59,7 @@ CLOUD_FUNCTIONS = Platform("gcf", forks_after_import=True)
 
 def warm_models(config: Settings) -> None:
     """Load every model once; one that cannot load is logged and answers 503 naming itself when asked for."""
-    for name in model_specs():
+    for name in model_specs(config.models_dir):
         try:
             served_model(name, config.models_dir)
         except CoreError as exc:

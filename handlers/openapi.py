@@ -6,6 +6,7 @@ hides their inputs from FastAPI; these fragments put them back into ``/openapi.j
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from core.prediction.features import LARGEST
@@ -43,12 +44,44 @@ def error_responses(*statuses: int) -> dict[str, Any]:
     }
 
 
-def _feature_schema(feature: Feature) -> dict[str, Any]:
-    """One value as ``core.prediction.features`` accepts it: finite, within ``LARGEST``, of the feature's kind."""
-    if feature.kind == "binary":
-        return {"type": "integer", "enum": [0, 1]}
-    kind = "integer" if feature.kind == "integer" else "number"
-    return {"type": kind, "minimum": -LARGEST, "maximum": LARGEST}
+def _feature_schema(feature: Feature, *, nullable: bool = False) -> dict[str, Any]:
+    """One value as ``core.prediction.features`` accepts it: finite, within ``LARGEST``, of the feature's kind;
+    a category's string (one of its categories unless unknown ones are accepted); ``null`` in JSON where the
+    model handles a missing value (``nullable``)."""
+    schema: dict[str, Any]
+    if feature.kind == "category":
+        schema = {"type": "string"} if nullable or feature.missing else {"type": "string", "minLength": 1}
+        if not feature.unknown:
+            schema["enum"] = list(feature.categories)
+    elif feature.kind == "binary":
+        schema = {"type": "integer", "enum": [0, 1]}
+    else:
+        kind = "integer" if feature.kind == "integer" else "number"
+        schema = {"type": kind, "minimum": -LARGEST, "maximum": LARGEST}
+        if feature.categories and not feature.unknown:
+            schema = {"type": kind, "enum": list(feature.categories)}
+    if nullable and feature.missing:
+        return {"anyOf": [schema, {"type": "null"}]}
+    if feature.missing and "enum" in schema:  # a query value: empty means missing
+        return {**schema, "enum": [*schema["enum"], ""]} if schema["type"] == "string" else _or_empty(schema)
+    if feature.missing and schema["type"] != "string":
+        return _or_empty(schema)
+    return schema
+
+
+def _or_empty(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"anyOf": [schema, {"type": "string", "enum": [""]}]}
+
+
+def _described(feature: Feature) -> str:
+    """A feature's description for the docs: its own words, its kind, its categories, whether it may be missing."""
+    words = f"{feature.description} ({feature.kind})".strip()
+    if feature.categories:
+        known = ", ".join(map(str, feature.categories))
+        words += f"; known values: {known}" + ("; other values are accepted" if feature.unknown else "")
+    if feature.missing:
+        words += "; may be missing (empty here, null in JSON)"
+    return words
 
 
 def query_parameters(spec: ModelSpec) -> list[dict[str, Any]]:
@@ -64,7 +97,7 @@ def query_parameters(spec: ModelSpec) -> list[dict[str, Any]]:
             "name": f.name,
             "in": "query",
             "required": True,
-            "description": f"{f.description} ({f.kind}). For several rows, repeat every parameter equally "
+            "description": f"{_described(f)}. For several rows, repeat every parameter equally "
             "often (one given once applies to every row), or POST a batch to /models/{name}/predict.",
             "schema": _feature_schema(f),
         }
@@ -73,7 +106,10 @@ def query_parameters(spec: ModelSpec) -> list[dict[str, Any]]:
 
 
 def answer_schema(spec: ModelSpec, *, batch: bool) -> dict[str, Any]:
-    answer = {"type": "string", "enum": list(spec.labels)} if spec.is_classifier else {"type": "number"}
+    labels = list(spec.classes or spec.labels)
+    answer: dict[str, Any] = {"type": "number"}
+    if spec.is_classifier:  # imported classes keep their own types (numbers, strings, booleans)
+        answer = {"enum": labels} if spec.classes else {"type": "string", "enum": labels}
     key, probability_key = ("predictions", "probabilities") if batch else ("Answer", "probability")
     properties: dict[str, Any] = {
         key: {"type": "array", "items": answer},
@@ -82,8 +118,14 @@ def answer_schema(spec: ModelSpec, *, batch: bool) -> dict[str, Any]:
     }
     required = [key, "model", "version"]
     if spec.is_classifier:
-        properties[probability_key] = {"type": "array", "items": {"type": "number", "minimum": 0, "maximum": 1}}
+        probability = {"type": "number", "minimum": 0, "maximum": 1}
+        if len(spec.classes) > 2:  # one probability per class, in ``classes`` order
+            probability = {"type": "array", "items": probability, "minItems": len(labels), "maxItems": len(labels)}
+        properties[probability_key] = {"type": "array", "items": probability}
         required.append(probability_key)
+    if spec.classes:
+        properties["classes"] = {"type": "array", "items": {"enum": labels}}
+        required.append("classes")
     return {"type": "object", "required": required, "properties": properties}
 
 
@@ -95,13 +137,25 @@ _CSV_VALUE = {
 """A CSV value of each kind, as plain decimals below ``LARGEST`` (15 digits before the point at most)."""
 
 
+def _csv_value(feature: Feature) -> str:
+    """A CSV value of the feature as a pattern: a plain decimal of its kind, or one of its known values."""
+    if feature.kind == "category" and feature.unknown:  # any text: an unknown category is accepted
+        return r'[^,"\r\n]*' if feature.missing else r'[^,"\r\n]+'
+    if feature.kind == "category" or (feature.categories and not feature.unknown):
+        plain = [str(c) if isinstance(c, str) else repr(float(c)) for c in feature.categories]
+        plain = [c for c in plain if c and not set(c) & set(',"\r\n') and c == c.strip()]
+        known = "(" + "|".join(re.escape(c) for c in plain) + ")" if plain else "(?!)"
+        return f"({known})?" if feature.missing else known
+    return f"({_CSV_VALUE[feature.kind]})?" if feature.missing else _CSV_VALUE[feature.kind]
+
+
 def csv_pattern(spec: ModelSpec) -> str:
     """A CSV body the parser accepts: the header in the model's feature order, then one or more rows.
 
     The parser also takes the columns in any order, quoted values and exponents; the pattern states the
     plain form, every string of which is accepted (a schema cannot list every order of the header).
     """
-    row = ",".join(_CSV_VALUE[f.kind] for f in spec.features)
+    row = ",".join(_csv_value(f) for f in spec.features)
     return f"^{','.join(spec.feature_names)}\n({row}\n)*{row}\n?$"
 
 
@@ -115,7 +169,7 @@ def batch_request_body(spec: ModelSpec, max_rows: int) -> dict[str, Any]:
         "type": "object",
         "required": list(spec.feature_names),
         "additionalProperties": False,
-        "properties": {f.name: _feature_schema(f) for f in spec.features},
+        "properties": {f.name: _feature_schema(f, nullable=True) for f in spec.features},
     }
     rows = {"type": "array", "minItems": 1, "maxItems": max_rows, "items": row}
     columns = {
@@ -124,7 +178,8 @@ def batch_request_body(spec: ModelSpec, max_rows: int) -> dict[str, Any]:
         "additionalProperties": False,
         "description": "one array per feature, all of one length (one value each in this schema)",
         "properties": {
-            f.name: {"type": "array", "items": _feature_schema(f), "minItems": 1, "maxItems": 1} for f in spec.features
+            f.name: {"type": "array", "items": _feature_schema(f, nullable=True), "minItems": 1, "maxItems": 1}
+            for f in spec.features
         },
     }
     return {

@@ -25,7 +25,7 @@ from core.prediction.features import (
     check_row_count,
     matrix_from_columns,
     matrix_from_rows,
-    parse_number,
+    parse_text,
 )
 from core.prediction.spec import ModelSpec
 
@@ -66,10 +66,17 @@ def _from_json(spec: ModelSpec, body: bytes, max_rows: int) -> Matrix:
         raise MalformedBodyError(f"the body is not valid JSON: {exc}", field="body") from None
     if (batch.rows is None) == (batch.columns is None):
         raise InvalidInputError("give exactly one of 'rows' or 'columns'", field="rows")
+    if has_categories(spec):  # a number where a category's string belongs must be refused, not taken as a code
+        return _diagnose_json(spec, _loads(body), max_rows)
     if batch.rows is not None:
         return _fast_rows(spec, batch.rows, max_rows)
     assert batch.columns is not None
     return _fast_columns(spec, batch.columns, max_rows)
+
+
+def has_categories(spec: ModelSpec) -> bool:
+    """Whether a feature takes a category's string: the typed fast paths read numbers only."""
+    return any(f.kind == "category" for f in spec.features)
 
 
 def _loads(body: bytes) -> Any:
@@ -145,6 +152,8 @@ def _from_csv(spec: ModelSpec, body: bytes, max_rows: int) -> Matrix:
         check_row_count(0, max_rows)
     order = [header.index(name) for name in spec.feature_names]
     try:
+        if has_categories(spec):  # "0" in a category column is the string "0", not a code: read as text
+            raise ValueError("categories")
         # comments=None: a "#" is not a comment here but a character no number has, to be refused by name.
         x = np.loadtxt(io.StringIO(rest), delimiter=",", ndmin=2, dtype=np.float64, quotechar='"', comments=None)
     except ValueError:
@@ -171,10 +180,11 @@ def _csv_rows(lines: Iterable[str]) -> list[list[str]]:
 def _diagnose_csv(spec: ModelSpec, header: list[str], rest: str) -> Matrix:
     """numpy refused a value or a row: read it again in Python to name the row and the field."""
     rows = [row for row in _csv_rows(io.StringIO(rest)) if row]
+    features = {f.name: f for f in spec.features}
     x = np.empty((len(rows), len(header)), dtype=np.float64)
     for i, row in enumerate(rows):
         if len(row) != len(header):
             raise MalformedBodyError(f"row {i}: has {len(row)} fields but the header has {len(header)}", field="body")
         for j, value in enumerate(row):
-            x[i, j] = parse_number(value, header[j], i)
+            x[i, j] = parse_text(value, features[header[j]], i)
     return x

@@ -2,13 +2,16 @@
 
 Serving must not import scikit-learn (its import alone costs about a second) nor unpickle anything, so
 training turns each estimator into one of these forms; serving reads it back with ``form_from_json``.
-Every form maps a feature matrix to the model's raw answer: the probability of the positive class for
-classifiers, the value for regressions.
+Every form maps a float64 feature matrix (NaN for a missing value) to the model's answer: shape (n,) for
+regressions (the value) and binary classifiers (the probability of ``classes[1]``), (n, k) for multiclass
+classifiers (the probabilities in ``classes`` order). A form whose arrays are too big for JSON also offers
+``to_arrays() -> dict[str, ndarray]``; the artifact writer stores them in an ``.npz`` beside the JSON and
+the reader gets them back (loaded with ``allow_pickle=False``) as the second argument of ``from_json``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
@@ -25,7 +28,7 @@ class Form(Protocol):
     @property
     def kind(self) -> str: ...
 
-    def evaluate(self, x: Matrix) -> Vector: ...
+    def evaluate(self, x: Matrix) -> npt.NDArray[np.float64]: ...
 
     def to_json(self) -> dict[str, Any]: ...
 
@@ -174,16 +177,77 @@ def _link(value: object) -> Link:
     raise ValueError(f"unknown link {value!r}")
 
 
-_READERS: dict[str, Callable[[dict[str, Any]], Form]] = {
-    **dict.fromkeys(_LINEAR_KIND.values(), LinearForm.from_json),
-    "tree_ensemble": TreeEnsembleForm.from_json,
-    "tree_nodes": NodeTreesForm.from_json,
+@dataclass(frozen=True)
+class SoftmaxForm:
+    """A multinomial logistic regression: ``softmax(intercept + x @ coef.T)``, one column per class.
+
+    The scores are shifted by their row maximum before ``exp``, as scikit-learn does, so no score overflows.
+    """
+
+    intercept: Vector
+    coef: Matrix
+    """(classes, features)."""
+
+    @property
+    def kind(self) -> str:
+        return "softmax"
+
+    def evaluate(self, x: Matrix) -> Matrix:
+        scores = np.stack([_dot(x, row) + b for row, b in zip(self.coef, self.intercept, strict=True)], axis=1)
+        scores = np.exp(scores - scores.max(axis=1, keepdims=True))
+        return np.asarray(scores / scores.sum(axis=1, keepdims=True), dtype=np.float64)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "intercept": self.intercept.tolist(), "coef": self.coef.tolist()}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], arrays: Arrays | None = None) -> SoftmaxForm:
+        coef = np.asarray(data["coef"], dtype=np.float64)
+        intercept = np.asarray(data["intercept"], dtype=np.float64)
+        if coef.ndim != 2 or intercept.shape != (coef.shape[0],):
+            raise ValueError("softmax arrays do not match")
+        return cls(intercept, coef)
+
+
+Arrays = Mapping[str, npt.NDArray[Any]]
+"""A form's big arrays by name, as ``to_arrays`` gives them and the ``.npz`` holds them."""
+
+Reader = Callable[[dict[str, Any], Arrays], Form]
+"""Rebuilds one kind of form from its JSON and its arrays (empty when it has none)."""
+
+
+def _without_arrays(read: Callable[[dict[str, Any]], Form]) -> Reader:
+    return lambda data, arrays: read(data)
+
+
+def _node_trees(data: dict[str, Any], arrays: Arrays) -> Form:
+    return NodeTreesForm.from_json(data, dict(arrays) or None)  # no arrays: a small model inlines them
+
+
+def _pipeline(data: dict[str, Any], arrays: Arrays) -> Form:
+    from core.prediction.pipeline import PipelineForm  # it reads its estimator's form back through this table
+
+    return PipelineForm.from_json(data, arrays)
+
+
+_READERS: dict[str, Reader] = {
+    **dict.fromkeys(_LINEAR_KIND.values(), _without_arrays(LinearForm.from_json)),
+    "tree_ensemble": _without_arrays(TreeEnsembleForm.from_json),
+    "tree_nodes": _node_trees,
+    "softmax": SoftmaxForm.from_json,
+    "pipeline": _pipeline,
 }
 
 
-def form_from_json(data: dict[str, Any]) -> Form:
-    """Rebuild a served form from its JSON; ``ValueError`` for a kind this version cannot read."""
+def form_from_json(data: dict[str, Any], arrays: Arrays | None = None) -> Form:
+    """Rebuild a served form from its JSON (and its arrays); ``ValueError`` for a kind this version cannot read."""
     kind = data.get("kind")
     if kind not in _READERS:
         raise ValueError(f"unknown model form {kind!r}")
-    return _READERS[str(kind)](data)
+    return _READERS[str(kind)](data, arrays or {})
+
+
+def form_arrays(form: Form) -> dict[str, npt.NDArray[Any]]:
+    """The arrays a form keeps outside its JSON (none for most forms)."""
+    to_arrays = getattr(form, "to_arrays", None)
+    return dict(to_arrays()) if callable(to_arrays) else {}

@@ -3,6 +3,8 @@
 Results are plain dicts of str/int/float/list (numpy converted here), ready for any JSON encoder, so
 adapters never touch numpy. A classifier answers a label per row (the positive one when the
 probability is at least the model's threshold) and the probability; a regression answers the value.
+An imported classifier answers its own labels (``classes``, in their original type, listed in the answer):
+for a binary one the probability of ``classes[1]``, for a multiclass one a list per row in ``classes`` order.
 
 A model whose module is there but whose artifacts are not (a new module before ``make models``) is
 left out of the catalogue and named under ``unavailable`` with the command that builds it, so one
@@ -33,7 +35,7 @@ BUILD_COMMAND = "make models"
 
 def served_model(name: str, models_dir: Path = MODELS_DIR) -> ServedModel:
     """The loaded model, cached per process; ``UnknownModelError`` or ``ModelUnavailableError`` otherwise."""
-    return load_model(model_spec(name), models_dir)
+    return load_model(model_spec(name, models_dir), models_dir)
 
 
 UNAVAILABLE = "unavailable"
@@ -43,7 +45,7 @@ UNAVAILABLE = "unavailable"
 def model_versions(models_dir: Path = MODELS_DIR) -> dict[str, str]:
     """Each model's version, read from its metadata (without loading the artifact, only checking it is there)."""
     versions: dict[str, str] = {}
-    for name in model_specs():
+    for name in model_specs(models_dir):
         try:
             versions[name] = str(_servable_metadata(name, models_dir)["version"])
         except Exception:  # noqa: BLE001 - a model without metadata is reported, not fatal to /health
@@ -53,7 +55,7 @@ def model_versions(models_dir: Path = MODELS_DIR) -> dict[str, str]:
 
 def describe_model(name: str, models_dir: Path = MODELS_DIR) -> dict[str, Any]:
     """The model's metadata (feature schema, example row, metrics, provenance) and its routes."""
-    return _described(name, read_metadata(model_spec(name), models_dir))
+    return _described(name, read_metadata(model_spec(name, models_dir), models_dir))
 
 
 def _described(name: str, metadata: Mapping[str, Any]) -> dict[str, Any]:
@@ -63,7 +65,7 @@ def _described(name: str, metadata: Mapping[str, Any]) -> dict[str, Any]:
 
 def _servable_metadata(name: str, models_dir: Path) -> dict[str, Any]:
     """The model's metadata once its artifact is known to be there (not loaded); ``ModelUnavailableError`` if not."""
-    metadata = read_metadata(model_spec(name), models_dir)
+    metadata = read_metadata(model_spec(name, models_dir), models_dir)
     if not artifact_path(models_dir, name).is_file():
         raise ModelUnavailableError(f"model {name!r} has no artifact", field="model")
     return metadata
@@ -77,7 +79,7 @@ def _unavailable(name: str, error: ModelUnavailableError) -> dict[str, str]:
 def unavailable_models(models_dir: Path = MODELS_DIR) -> list[dict[str, str]]:
     """Every registered model that cannot be served, each with why and the command that builds it."""
     missing = []
-    for name in model_specs():
+    for name in model_specs(models_dir):
         try:
             _servable_metadata(name, models_dir)
         except ModelUnavailableError as exc:
@@ -88,7 +90,7 @@ def unavailable_models(models_dir: Path = MODELS_DIR) -> list[dict[str, str]]:
 def list_models(models_dir: Path = MODELS_DIR) -> dict[str, Any]:
     """Every servable model's description; ``unavailable`` (only when there is one) names the others."""
     models, missing = [], []
-    for name in model_specs():
+    for name in model_specs(models_dir):
         try:
             models.append(_described(name, _servable_metadata(name, models_dir)))
         except ModelUnavailableError as exc:
@@ -96,12 +98,16 @@ def list_models(models_dir: Path = MODELS_DIR) -> dict[str, Any]:
     return {"models": models, "unavailable": missing} if missing else {"models": models}
 
 
-def _answers(model: ServedModel, x: Matrix) -> tuple[list[Any], list[float] | None]:
+def _answers(model: ServedModel, x: Matrix) -> tuple[list[Any], list[Any] | None]:
     with np.errstate(over="ignore", invalid="ignore"):  # huge but finite inputs: refused below, by row
         raw = model.form.evaluate(x)
     _check_finite(model, x, raw)
     if not model.spec.is_classifier:
         return raw.tolist(), None
+    classes = model.spec.classes
+    if classes:
+        chosen = raw.argmax(axis=1) if raw.ndim == 2 else (raw > 0.5).astype(np.intp)
+        return [classes[i] for i in chosen.tolist()], raw.tolist()
     negative, positive = model.spec.labels
     labels = [positive if p >= model.spec.threshold else negative for p in raw.tolist()]
     return labels, raw.tolist()
@@ -109,10 +115,12 @@ def _answers(model: ServedModel, x: Matrix) -> tuple[list[Any], list[float] | No
 
 def _check_finite(model: ServedModel, x: Matrix, raw: Vector) -> None:
     """Refuse a row whose values, finite each, are too large for the model to give a finite answer."""
-    bad = ~np.isfinite(raw)
+    bad = np.asarray(~np.isfinite(raw))
+    if bad.ndim == 2:
+        bad = np.asarray(bad.any(axis=1))
     if bad.any():
         i = int(np.argmax(bad))
-        feature = model.spec.features[int(np.argmax(np.abs(x[i])))].name
+        feature = model.spec.features[int(np.argmax(np.nan_to_num(np.abs(x[i]))))].name
         raise InvalidInputError(
             f"row {i}: the values are too large for model {model.spec.name!r} to give a finite answer "
             f"(largest: {feature!r})",
@@ -127,6 +135,8 @@ def predict_query(name: str, params: Mapping[str, Sequence[str]], models_dir: Pa
     result: dict[str, Any] = {"Answer": answers}
     if probabilities is not None:
         result["probability"] = probabilities
+    if model.spec.classes:
+        result["classes"] = list(model.spec.classes)
     result.update(model=name, version=model.version)
     return result
 
@@ -138,6 +148,8 @@ def predict_matrix(name: str, x: Matrix, models_dir: Path = MODELS_DIR) -> dict[
     result: dict[str, Any] = {"predictions": answers}
     if probabilities is not None:
         result["probabilities"] = probabilities
+    if model.spec.classes:
+        result["classes"] = list(model.spec.classes)
     result.update(model=name, version=model.version)
     return result
 

@@ -18,17 +18,25 @@ if TYPE_CHECKING:
 
     from core.prediction.forms import Form
 
-FeatureKind = Literal["number", "integer", "binary"]
+FeatureKind = Literal["number", "integer", "binary", "category"]
 Task = Literal["classification", "regression"]
 
 
 @dataclass(frozen=True)
 class Feature:
-    """One input column. ``kind`` is checked on every request: an ``integer`` must be whole, a ``binary`` 0 or 1."""
+    """One input column. ``kind`` is checked on every request: an ``integer`` must be whole, a ``binary`` 0 or 1,
+    a ``category`` a string (served as its index in ``categories``)."""
 
     name: str
     kind: FeatureKind = "number"
     description: str = ""
+    categories: tuple[str | float, ...] = ()
+    """The values the model knows: a category's strings, or the numbers an encoder knows of a numeric feature."""
+    missing: bool = False
+    """Whether a missing value (JSON ``null``, an empty CSV field) is accepted: the model handles it."""
+    unknown: bool = True
+    """Whether a value outside ``categories`` is accepted (the encoder ignores it); only read when there are
+    ``categories``."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +78,9 @@ class ModelSpec:
     threshold: float = 0.5
     """For classifiers: the positive answer is given when the probability is at least this."""
     formula: str = ""
+    classes: tuple[Any, ...] = ()
+    """For imported classifiers: the labels in their original type, in the order of the probabilities. A
+    binary one answers ``classes[1]`` when its probability is above 0.5, as scikit-learn's ``predict``."""
 
     @property
     def feature_names(self) -> tuple[str, ...]:

@@ -17,7 +17,7 @@ import numpy as np
 from core.paths import DATA_DIR, MODELS_DIR
 from core.prediction.artifacts import write_model
 from core.prediction.datasets import load_training_data
-from core.prediction.registry import model_spec, model_specs
+from core.prediction.registry import MODELS
 from core.prediction.spec import Fitted, ModelSpec
 
 AGREEMENT = 1e-9
@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
     parser.add_argument("--models-dir", type=Path, default=MODELS_DIR)
     args = parser.parse_args(argv)
-    specs = [model_spec(n) for n in args.names] if args.names else list(model_specs().values())
+    specs = [MODELS.get(n) for n in args.names] if args.names else list(MODELS.all().values())
 
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 

@@ -60,7 +60,7 @@ def _predict(event: Mapping[str, Any], settings: Settings) -> dict[str, Any]:
             "give exactly one of 'data' (CSV rows without a header, in the model's feature order), 'rows' or 'columns'",
             field="data",
         )
-    spec = model_spec(name)
+    spec = model_spec(name, settings.models_dir)
     if given[0] == "data":
         body, content_type = _csv_with_header(event["data"], spec.name, spec.feature_names), "text/csv"
     else:

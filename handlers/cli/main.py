@@ -19,6 +19,7 @@ from handlers.cli.command import Command
 
 COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("models list", "handlers.cli.models_list", "list the models served from a models directory"),
+    ("models import", "handlers.cli.models_import", "serve a fitted estimator you trust (unpickles the file)"),
     ("score", "handlers.cli.score", "score a table (path, s3://, gs://) with a model"),
 )
 """(the words that invoke it, its module, its one-line help), in the order ``--help`` lists them."""

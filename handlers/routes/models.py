@@ -41,7 +41,7 @@ def _predict_data(name: str, settings: Settings) -> Endpoint:
 
 def _predict(name: str, settings: Settings) -> Endpoint:
     async def endpoint(request: Request) -> JSONBytesResponse:
-        model_spec(name)
+        model_spec(name, settings.models_dir)
         request.state.model = name
         body = await read_body(request, settings.max_body_bytes)
         args = (name, body, request.headers.get("content-type"), settings.max_batch_rows, settings.models_dir)
@@ -102,7 +102,7 @@ def _add_model_routes(router: APIRouter, spec: ModelSpec, settings: Settings) ->
 
 def build_router(settings: Settings) -> APIRouter:
     router = APIRouter(tags=["predictions"], route_class=RequestRoute)
-    book = model_spec(BOOK_MODEL)
+    book = model_spec(BOOK_MODEL, settings.models_dir)
     router.add_api_route(
         "/predict_data",
         _predict_data(BOOK_MODEL, settings),
@@ -125,11 +125,12 @@ def build_router(settings: Settings) -> APIRouter:
         """Every model's metadata."""
         return JSONBytesResponse(prediction.list_models(settings.models_dir))
 
-    for spec in model_specs().values():
+    for spec in model_specs(settings.models_dir).values():
         _add_model_routes(router, spec, settings)
 
     async def unknown_model(request: Request) -> JSONBytesResponse:
-        model_spec(request.path_params["name"])  # raises UnknownModelError: every known model has its own routes
+        # raises UnknownModelError: every known model has its own routes
+        model_spec(request.path_params["name"], settings.models_dir)
         raise AssertionError("unreachable: every known model has its own routes")
 
     for suffix, methods in (("", ["GET"]), ("/predict_data", ["GET"]), ("/predict", ["POST"])):

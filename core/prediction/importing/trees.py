@@ -6,7 +6,7 @@ Part of the import command's table of converters; each library's converters live
 from __future__ import annotations
 
 from core.prediction.importing import hist_gradient_boosting, lightgbm_trees, sklearn_trees, xgboost_trees
-from core.prediction.importing.converter import Converter
+from core.prediction.importing.table_types import Converter
 
 TREE_CONVERTERS: dict[str, Converter] = {
     "sklearn.tree.DecisionTreeClassifier": sklearn_trees.decision_tree_classifier,
