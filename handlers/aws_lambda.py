@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from handlers import bootstrap
-from handlers.aws_events import direct, http, unsupported
+from handlers.aws_events import direct, http, redshift, unsupported
 from handlers.aws_events.guard import guarded
 from handlers.aws_events.kind import EventKind
 
@@ -28,6 +28,7 @@ SETTINGS = bootstrap.start(bootstrap.AWS_LAMBDA)
 EVENT_KINDS: tuple[EventKind, ...] = (
     http.HttpEvents(lambda: bootstrap.build_app(SETTINGS)),
     guarded(direct.DirectInvocation(SETTINGS), SETTINGS),
+    redshift.RedshiftUdf(guarded(redshift.RedshiftCalls(SETTINGS), SETTINGS)),
 )
 """Every kind this handler knows, in the order they are tried (the refusal of the rest comes after them)."""
 

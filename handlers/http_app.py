@@ -29,7 +29,12 @@ from handlers.settings import Settings, settings as current_settings
 
 logger = logging.getLogger(__name__)
 
-ROUTERS = ("handlers.routes.health", "handlers.routes.models", "handlers.routes.analyses")
+ROUTERS = (
+    "handlers.routes.health",
+    "handlers.routes.models",
+    "handlers.routes.analyses",
+    "handlers.routes.warehouses",
+)
 """Modules with a ``build_router(settings)``, included in this order."""
 
 DESCRIPTION = """Models and analyses written once in plain Python, served alike on Cloud Run, AWS Lambda and
