@@ -137,6 +137,7 @@ def delivered(response: dict[str, Any]) -> Delivered:
 KIND_EXAMPLES: dict[str, dict[str, Any]] = {
     "http": load_event("http_api_v2.json"),
     "direct": load_event("direct_invoke_csv.json"),
+    "redshift": load_event("redshift_udf.json"),
     "unsupported": load_event("s3_put.json"),
 }
 """One event of each kind ``handlers.aws_lambda.DISPATCH`` tries; a kind added to the table needs its example here."""
