@@ -38,9 +38,9 @@ def model_and_output(external_function: Any) -> tuple[str, warehouse_calls.Outpu
     for prefix, output in PREFIXES:
         if function.startswith(prefix) and function[len(prefix) :] in by_sql_name:
             return by_sql_name[function[len(prefix) :]], output
-    known = ", ".join(f"predict_{sql}" for sql in sorted(by_sql_name))
     raise UnknownModelError(
-        f"the function {function!r} names no model: call it predict_<model> or predict_proba_<model>, one of {known}",
+        f"the function {function!r} names no model: call it predict_<model> or predict_proba_<model>, "
+        f"a '-' in the model's name written '_'; known models: {', '.join(model_specs())}",
         field="external_function",
     )
 
