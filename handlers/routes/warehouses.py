@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
+import msgspec
 import orjson
 from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
@@ -52,17 +53,32 @@ BIGQUERY_MESSAGE_BYTES = 1000
 PERMANENT = (InvalidInputError, NotFoundError, LimitExceededError, ModelUnavailableError)
 """Errors that the same request would meet again: answered 400 to BigQuery, which then does not retry."""
 
+_Envelope = TypeVar("_Envelope", bound=msgspec.Struct)
+
 SNOWFLAKE_FORMAT = ("sf-external-function-format", "json")
 SNOWFLAKE_VERSION = ("sf-external-function-format-version", "1.0")
 SNOWFLAKE_BATCH_ID = "sf-external-function-query-batch-id"
 
 
-def _json(body: bytes) -> Any:
+class _BigQueryRequest(msgspec.Struct):
+    """BigQuery's envelope; the calls stay JSON for the core's fast reader (``requestId`` etc. are not used)."""
+
+    calls: msgspec.Raw = msgspec.Raw(b"")  # empty: absent (Raw takes any JSON value, even null)
+    userDefinedContext: Any = None
+
+
+class _SnowflakeRequest(msgspec.Struct):
+    data: msgspec.Raw = msgspec.Raw(b"")
+
+
+def _envelope(body: bytes, kind: type[_Envelope]) -> _Envelope:
     if not body.strip():
         raise MalformedBodyError("the body is empty; expected a JSON object", field="body")
     try:
-        return orjson.loads(body)
-    except orjson.JSONDecodeError as exc:
+        return msgspec.json.decode(body, type=kind)
+    except msgspec.ValidationError:
+        raise InvalidInputError("the body must be a JSON object", field="body") from None
+    except (msgspec.DecodeError, UnicodeDecodeError) as exc:
         raise MalformedBodyError(f"the body is not valid JSON: {exc}", field="body") from None
 
 
@@ -72,34 +88,30 @@ def _short(message: str, limit: int = BIGQUERY_MESSAGE_BYTES) -> str:
     return message if len(data) <= limit else data[: limit - 3].decode(errors="ignore") + "..."
 
 
-def bigquery_replies(name: str, request: Any, settings: Settings) -> dict[str, Any]:
-    """BigQuery's request (already decoded) to ``{"replies": [...]}``; a ``CoreError`` names what is wrong."""
-    if not isinstance(request, dict) or not isinstance(request.get("calls"), list):
+def bigquery_replies(name: str, body: bytes, settings: Settings) -> dict[str, Any]:
+    """BigQuery's request body to ``{"replies": [...]}``; a ``CoreError`` names what is wrong."""
+    request = _envelope(body, _BigQueryRequest)
+    if not request.calls:
         raise InvalidInputError("the body must be a JSON object whose 'calls' is an array of calls", field="calls")
-    context = request.get("userDefinedContext") or {}
+    context = request.userDefinedContext or {}
     if not isinstance(context, dict):
         raise InvalidInputError("'userDefinedContext' must be an object", field="userDefinedContext")
     output = warehouse_calls.parse_output(context.get("output"), "userDefinedContext.output")
-    replies = warehouse_calls.answer_calls(
-        name, request["calls"], output, what="call", container="calls", **_limits(settings)
+    _, replies = warehouse_calls.answer_json_calls(
+        name, bytes(request.calls), output, what="call", container="calls", **_limits(settings)
     )
     return {"replies": [orjson.dumps(r).decode() if isinstance(r, list) else r for r in replies]}
 
 
-def snowflake_rows(name: str, request: Any, output: warehouse_calls.Output, settings: Settings) -> dict[str, Any]:
-    """Snowflake's batch (already decoded) to ``{"data": [[row_number, result], ...]}``, in the order received."""
-    rows = request.get("data") if isinstance(request, dict) else None
-    if not isinstance(rows, list):
+def snowflake_rows(name: str, body: bytes, output: warehouse_calls.Output, settings: Settings) -> dict[str, Any]:
+    """Snowflake's batch to ``{"data": [[row_number, result], ...]}``, in the order received."""
+    request = _envelope(body, _SnowflakeRequest)
+    if not request.data:
         raise InvalidInputError("the body must be a JSON object whose 'data' is an array of rows", field="data")
-    numbers = []
-    for i, row in enumerate(rows):
-        if not isinstance(row, list) or not row or type(row[0]) is not int:
-            raise InvalidInputError(f"row {i}: must be an array starting with its row number", field="data")
-        numbers.append(row[0])
-    replies = warehouse_calls.answer_calls(
-        name, [row[1:] for row in rows], output, what="row", container="data", **_limits(settings)
+    numbers, replies = warehouse_calls.answer_json_calls(
+        name, bytes(request.data), output, keyed=True, what="row", container="data", **_limits(settings)
     )
-    return {"data": [[number, reply] for number, reply in zip(numbers, replies, strict=True)]}
+    return {"data": list(zip(numbers, replies, strict=True))}  # tuples are JSON arrays, and cheaper than lists
 
 
 def _limits(settings: Settings) -> dict[str, Any]:
@@ -150,8 +162,7 @@ def _add_bigquery(router: APIRouter, settings: Settings) -> None:
         request.state.model = name
         try:
             body = await read_body(request, settings.max_body_bytes)
-            decoded = _json(body)
-            return await _answer(body, lambda: bigquery_replies(name, decoded, settings))
+            return await _answer(body, lambda: bigquery_replies(name, body, settings))
         except CoreError as exc:
             return _bigquery_error(exc)
 
@@ -188,8 +199,7 @@ def _add_snowflake(router: APIRouter, settings: Settings) -> None:
             _check_snowflake_headers(request)
             output = warehouse_calls.parse_output(request.query_params.get("output"))
             body = _snowflake_body(request, await read_body(request, settings.max_body_bytes), settings.max_body_bytes)
-            decoded = _json(body)
-            return await _answer(body, lambda: snowflake_rows(name, decoded, output, settings))
+            return await _answer(body, lambda: snowflake_rows(name, body, output, settings))
         except (InvalidInputError, NotFoundError) as exc:  # Snowflake retries 5xx and 429 only: 400 ends the query
             return JSONBytesResponse(core_error_body(exc), status_code=400)
 

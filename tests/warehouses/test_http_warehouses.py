@@ -134,7 +134,7 @@ def test_bigquery_refuses_an_unknown_model_with_a_400_under_1_kb(client: TestCli
     [
         (b"{", "the body is not valid JSON"),
         (b"", "the body is empty"),
-        (b'{"calls": 3}', "'calls' is an array"),
+        (b'{"calls": 3}', "'calls' must be an array"),
         (b'{"calls": [], "userDefinedContext": {"output": "proba"}}', "userDefinedContext.output must be"),
     ],
 )
