@@ -124,8 +124,15 @@ def answer_json_calls(
     width = len(spec.features) + keyed
     x = np.fromiter(itertools.chain.from_iterable(tuples), dtype=np.float64, count=len(tuples) * width)
     x = x.reshape(len(tuples), width)
-    keys = [t[0] for t in tuples] if keyed else []
+    keys = _keys(x[:, 0], tuples) if keyed else []
     return keys, _replies(name, np.ascontiguousarray(x[:, 1:]) if keyed else x, output, what, models_dir)
+
+
+def _keys(column: Matrix, tuples: list[Any]) -> list[int]:
+    """The calls' integer keys: read from the matrix, unless one is too large for a float to hold it exactly."""
+    if float(np.abs(column).max()) < 2**53:
+        return list(column.astype(np.int64).tolist())
+    return [t[0] for t in tuples]
 
 
 @functools.cache

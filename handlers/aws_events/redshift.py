@@ -80,7 +80,8 @@ class RedshiftCalls:
             max_rows=self.settings.max_batch_rows,
             models_dir=self.settings.models_dir,
         )
-        results = [orjson.dumps(r).decode() if isinstance(r, list) else r for r in results]
+        if results and isinstance(results[0], list):  # a multiclass probability: a VARCHAR of JSON
+            results = [orjson.dumps(r).decode() for r in results]
         return {"success": True, "num_records": len(results), "results": results, "model": name}
 
 

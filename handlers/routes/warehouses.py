@@ -100,7 +100,9 @@ def bigquery_replies(name: str, body: bytes, settings: Settings) -> dict[str, An
     _, replies = warehouse_calls.answer_json_calls(
         name, bytes(request.calls), output, what="call", container="calls", **_limits(settings)
     )
-    return {"replies": [orjson.dumps(r).decode() if isinstance(r, list) else r for r in replies]}
+    if replies and isinstance(replies[0], list):  # a multiclass probability: every reply is a list
+        replies = [orjson.dumps(r).decode() for r in replies]
+    return {"replies": replies}
 
 
 def snowflake_rows(name: str, body: bytes, output: warehouse_calls.Output, settings: Settings) -> dict[str, Any]:

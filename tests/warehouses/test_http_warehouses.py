@@ -252,3 +252,12 @@ def test_openapi_shows_the_warehouse_routes(client: TestClient) -> None:
     for path in ("/bigquery/{model}", "/snowflake/{model}"):
         parameter = paths[path]["post"]["parameters"][0]
         assert parameter["name"] == "model" and parameter["schema"]["enum"] == MODELS
+
+
+def test_snowflake_row_numbers_go_back_exactly_even_past_a_floats_precision(client: TestClient) -> None:
+    name = MODELS[0]
+    rows = model_rows(name, 2)
+    numbers = [2**60 + 1, 7]
+    body = {"data": [[n, *row] for n, row in zip(numbers, rows, strict=True)]}
+    response = client.post(f"/snowflake/{name}", json=body)
+    assert [n for n, _ in response.json()["data"]] == numbers
