@@ -10,7 +10,6 @@ columns, the batch route's fastest format, and its answer encoded the same way.
 from __future__ import annotations
 
 import dataclasses
-import json
 from typing import Any
 
 import orjson
@@ -75,7 +74,17 @@ def measure(model: str, rows: int, runs: int) -> list[WarehouseResult]:
     return results
 
 
+def main() -> None:
+    """``python -m bench.warehouses``: this section alone (its table and its two targets), printed as markdown."""
+    from bench.report import Report
+    from bench.sections import warehouses as section
+
+    report = Report({})
+    section.add(report, [r for m in ("diabetes", "diabetes-gbm") for r in measure(m, 50_000, 5)])
+    print(report.parts[0])
+    for target in report.targets:
+        print(f"| {target.what} | {target.goal} | {target.ours} | {'yes' if target.holds else '**no**'} |")
+
+
 if __name__ == "__main__":
-    for model in ("diabetes", "diabetes-gbm"):
-        for result in measure(model, 50_000, 5):
-            print(json.dumps({**result.__dict__, "ratio": round(result.ratio, 2)}))
+    main()
