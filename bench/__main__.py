@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bench import batch, bundles, coldstart, importtime, load, sections, trees, tweets, wrk
+from bench import batch, bundles, coldstart, importtime, load, sections, trees, tweets, warehouses, wrk
 from bench.report import Report
 from bench.servers import ROOT, Running, start
 
@@ -80,6 +80,9 @@ def measure(args: argparse.Namespace, report: Report) -> None:
         report, [r for n in sizes for m in ("diabetes", "diabetes-gbm") for r in batch.measure(m, n, runs)]
     )
     sections.trees.add(report, trees.measure(runs), trees.million_node_forest(runs))
+    sections.warehouses.add(
+        report, [r for m in ("diabetes", "diabetes-gbm") for r in warehouses.measure(m, 50_000, runs)]
+    )
 
     _tweet_charts(args, report, runs)
     sections.bundles.add(report, bundles.bundles())

@@ -25,6 +25,7 @@ from emulator.corpus_requests import (
     INVOKE_CASES,
     PARITY_KNOWN,
     UNCOMPARED_BODIES,
+    WAREHOUSE_CASES,
 )
 from emulator.parity import FIXED_META
 from emulator.platforms import PLATFORMS
@@ -54,7 +55,7 @@ def generate(
 ) -> int:
     """Write the cases whose names start with one of ``only`` (all when empty) under ``out`` (the corpus)."""
     root = out or DEFAULT_CORPUS
-    cases = dict(HTTP_CASES) | (ANALYSIS_CASES if with_analyses else {})
+    cases = dict(HTTP_CASES) | WAREHOUSE_CASES | (ANALYSIS_CASES if with_analyses else {})
     for name, (description, request, platforms) in cases.items():
         if only and not name.startswith(tuple(only)):
             continue

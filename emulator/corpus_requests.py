@@ -7,6 +7,7 @@ here; a platform missing from a request's tuple is one whose answer that route d
 from __future__ import annotations
 
 import base64
+import gzip
 from typing import Any
 
 from emulator.messages import HttpRequest
@@ -24,6 +25,8 @@ CSV = (
     b"6,148,72,35,0,33.6,0.627,50\n1,85,66,29,0,26.6,0.351,31\n"
 )
 ROWS = b'{"rows":[{"pregnant":6,"glucose":148,"pressure":72},{"pregnant":1,"glucose":85,"pressure":66}]}'
+JSON = "application/json"
+DIABETES_GBM_ROW = "6, 148, 72, 35, 0, 33.6, 0.627, 50"
 COLUMNS = b'{"columns":{"pregnant":[6,1],"glucose":[148,85],"pressure":[72,66]}}'
 
 
@@ -179,6 +182,90 @@ ANALYSIS_CASES: dict[str, tuple[str, HttpRequest, tuple[str, ...]]] = {
     ),
 }
 
+BIGQUERY = ("cloud-run", "gcf")
+"""BigQuery's connection reaches the Google deployments (README, "BigQuery remote functions")."""
+SNOWFLAKE = ("aws-rest", "cloud-run")
+"""Snowflake's API integration calls the REST API; Cloud Run's case lets parity compare it everywhere."""
+SF_HEADERS = (
+    ("sf-external-function-format", "json"),
+    ("sf-external-function-format-version", "1.0"),
+    ("sf-external-function-current-query-id", "01b0a3c4-0000-1111-0000-000000000000"),
+    ("sf-external-function-query-batch-id", "01b0a3c4-0000-1111-0000-000000000000:1:1:0:0"),
+    ("sf-external-function-name", "PREDICT_DIABETES"),
+)
+
+
+def bigquery(calls: str, context: str = "") -> bytes:
+    """A request as BigQuery's documentation shows it, with these calls (and ``userDefinedContext``)."""
+    extra = f', "userDefinedContext": {context}' if context else ""
+    return (
+        '{"requestId": "124ab1c", "caller": "//bigquery.googleapis.com/projects/myproject/jobs/'
+        'myproject:US.bquxjob_5b4c112c_17961fafeaf", "sessionUser": "test-user@test-company.com"'
+        f'{extra}, "calls": {calls}}}'
+    ).encode()
+
+
+WAREHOUSE_CASES: dict[str, tuple[str, HttpRequest, tuple[str, ...]]] = {
+    "bigquery__calls": (
+        "BigQuery remote function: one label per call, in order; an INT64 sent as a string is read",
+        post("/bigquery/diabetes", bigquery('[[6, 148, 72], [1, "85", 66]]'), "application/json"),
+        BIGQUERY,
+    ),
+    "bigquery__probability": (
+        "user_defined_context output=probability",
+        post("/bigquery/diabetes-gbm", bigquery(f"[[{DIABETES_GBM_ROW}]]", '{"output": "probability"}'), JSON),
+        BIGQUERY,
+    ),
+    "bigquery__null": (
+        "SQL NULL is a 400 naming the call and the field, which BigQuery does not retry",
+        post("/bigquery/diabetes", bigquery("[[6, 148, 72], [1, null, 66]]"), "application/json"),
+        BIGQUERY,
+    ),
+    "bigquery__wrong_arity": (
+        "a call with too few values is a 400 naming the call and the order",
+        post("/bigquery/diabetes", bigquery("[[6, 148]]"), "application/json"),
+        BIGQUERY,
+    ),
+    "bigquery__unknown_model": (
+        "an unknown model is a 400 (not a 404: a permanent error)",
+        post("/bigquery/nope", bigquery("[[1]]"), "application/json"),
+        BIGQUERY,
+    ),
+    "bigquery__empty": ("no calls, no replies", post("/bigquery/diabetes", bigquery("[]"), JSON), BIGQUERY),
+    "snowflake__rows": (
+        "Snowflake external function: [row number, result] per row, in the order received",
+        post("/snowflake/diabetes", b'{"data": [[0, 6, 148, 72], [1, 1, 85, 66]]}', JSON, *SF_HEADERS),
+        SNOWFLAKE,
+    ),
+    "snowflake__probability": (
+        "?output=probability",
+        HttpRequest(
+            "POST",
+            "/snowflake/diabetes-gbm",
+            "output=probability",
+            (UA, ANY, ("Content-Type", JSON), *SF_HEADERS),
+            f'{{"data": [[0, {DIABETES_GBM_ROW}]]}}'.encode(),
+        ),
+        SNOWFLAKE,
+    ),
+    "snowflake__bad_row": (
+        "a value the model refuses is a 400 naming the row and the field",
+        post("/snowflake/diabetes", b'{"data": [[0, 6, 148, 72], [1, 1.5, 85, 66]]}', JSON, *SF_HEADERS),
+        SNOWFLAKE,
+    ),
+    "snowflake__gzip": (
+        "COMPRESSION = AUTO: a gzip body (base64 in the REST API's event) is read",
+        post(
+            "/snowflake/diabetes",
+            gzip.compress(b'{"data": [[0, 6, 148, 72]]}', mtime=0),
+            JSON,
+            ("Content-Encoding", "gzip"),
+            *SF_HEADERS,
+        ),
+        SNOWFLAKE,
+    ),
+}
+
 # "<platform>/<name>" -> (description, request, gateway settings in serverless.yml spelling)
 GATEWAY_VARIANTS: dict[str, tuple[str, HttpRequest, dict[str, Any]]] = {
     "aws-alb/predict_data__repeated_multi_value": (
@@ -195,6 +282,21 @@ GATEWAY_VARIANTS: dict[str, tuple[str, HttpRequest, dict[str, Any]]] = {
 
 DIABETES_GBM_CSV = "6,148,72,35,0,33.6,0.627,50\n1,85,66,29,0,26.6,0.351,31"
 
+
+def redshift(function: str, arguments: list[Any]) -> dict[str, Any]:
+    """A Redshift Lambda UDF event as Redshift's documentation shows it."""
+    return {
+        "request_id": "23FF1F97-F28A-44AA-AB67-266ED976BF40",
+        "cluster": "arn:aws:redshift:us-east-1:123456789012:cluster:my_cluster",
+        "user": "adminuser",
+        "database": "db1",
+        "external_function": function,
+        "query_id": 5678234,
+        "num_records": len(arguments),
+        "arguments": arguments,
+    }
+
+
 INVOKE_CASES: dict[str, tuple[str, Any]] = {
     "predict__csv_data": (
         "SageMaker-style CSV rows in the model's feature order",
@@ -207,6 +309,22 @@ INVOKE_CASES: dict[str, tuple[str, Any]] = {
     "predict__unknown_model": ("an unknown model is an error object naming it", {"model": "nope", "data": "1,2,3"}),
     "predict__missing_data": ("neither data nor rows", {"model": "diabetes"}),
     "predict__wrong_feature_count": ("a CSV row with too few values", {"model": "diabetes-gbm", "data": "1,2,3"}),
+    "redshift__predict": (
+        "Redshift Lambda UDF predict_<model>: the labels, as the JSON string Redshift reads",
+        redshift("public.predict_diabetes", [[6, 148, 72], [1, 85, 66]]),
+    ),
+    "redshift__predict_proba": (
+        "predict_proba_<model>, a '-' in the model's name written '_'",
+        redshift("public.predict_proba_diabetes_gbm", [[6, 148, 72, 35, 0, 33.6, 0.627, 50]]),
+    ),
+    "redshift__null_row": (
+        "a NULL argument, as in Redshift's own example: success false naming the row and the field",
+        redshift("public.predict_diabetes", [[6, 148, 72], [1, None, 66], None]),
+    ),
+    "redshift__unknown_function": (
+        "a function that names no model: success false listing the names",
+        redshift("public.score_patients", [[1, 2, 3]]),
+    ),
     "s3_event": (
         "an S3 notification for a key outside incoming/ is refused by the guard and acknowledged",
         {

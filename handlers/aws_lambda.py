@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from handlers import bootstrap
-from handlers.aws_events import direct, http, s3, sqs, unsupported
+from handlers.aws_events import direct, http, redshift, s3, sqs, unsupported
 from handlers.aws_events.guard import guarded
 from handlers.aws_events.kind import EventKind
 
@@ -30,6 +30,7 @@ EVENT_KINDS: tuple[EventKind, ...] = (
     guarded(direct.DirectInvocation(SETTINGS), SETTINGS),
     s3.S3Objects(),
     sqs.SqsMessages(),
+    redshift.RedshiftUdf(guarded(redshift.RedshiftCalls(SETTINGS), SETTINGS)),
 )
 """Every kind this handler knows, in the order they are tried (the refusal of the rest comes after them)."""
 

@@ -100,6 +100,13 @@ _deferred_lock = threading.Lock()
 def start(platform: Platform) -> Settings:
     """Read the settings and run the warm-ups: now, or after the fork where ``platform`` forks after import."""
     config = settings()
+    if not config.api_key_hashes:
+        # Deliberate for the BigQuery service (its connection sends no header: README, "BigQuery remote
+        # functions"), which must then be private; said once, so that an open deployment is never silent.
+        logger.warning(
+            "no API key is configured (API_KEYS): every route answers whoever the platform lets through; "
+            "deployed, keep the platform's IAM on (Cloud Run --no-allow-unauthenticated, API Gateway aws_iam)"
+        )
     for warm_up in WARM_UPS:
         if not warm_up.enabled(config):
             continue

@@ -36,6 +36,7 @@ ROUTERS = (
     "handlers.routes.static",
     "handlers.routes.docs",
     "handlers.routes.scoring",
+    "handlers.routes.warehouses",
 )
 """Modules with a ``build_router(settings)``, included in this order."""
 

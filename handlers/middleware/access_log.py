@@ -167,6 +167,7 @@ class AccessLogMiddleware:
             "duration_ms": round(seconds * 1000, 3),
             "model": safe_text(state.get("model") or scope.get("path_params", {}).get("name"), 64),
             "version": safe_text(state.get("version"), 64),
+            "batch_id": safe_text(state.get("batch_id"), 128),  # a warehouse's idempotency key (Snowflake)
             "error": {"type": error} if error else None,
             "httpRequest": {
                 "requestMethod": method,

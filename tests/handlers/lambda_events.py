@@ -139,6 +139,7 @@ KIND_EXAMPLES: dict[str, dict[str, Any]] = {
     "direct": load_event("direct_invoke_csv.json"),
     "s3": load_event("s3_put.json"),
     "sqs": load_event("sqs.json"),
+    "redshift": load_event("redshift_udf.json"),
     "unsupported": load_event("sns.json"),
 }
 """One event of each kind ``handlers.aws_lambda.DISPATCH`` tries; a kind added to the table needs its example here."""

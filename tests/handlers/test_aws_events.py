@@ -31,7 +31,9 @@ def test_each_example_is_matched_first_by_its_own_kind(name: str) -> None:
 
 
 def test_an_unknown_kind_in_the_setting_stops_the_start() -> None:
-    with pytest.raises(ValueError, match="LAMBDA_EVENT_KINDS names unknown kinds kinesis; known: http, direct, s3"):
+    with pytest.raises(
+        ValueError, match="LAMBDA_EVENT_KINDS names unknown kinds kinesis; known: http, direct, s3, sqs"
+    ):
         aws_lambda.served_kinds(aws_lambda.EVENT_KINDS, ("direct", "kinesis"))
     assert aws_lambda.served_kinds(aws_lambda.EVENT_KINDS, ("direct",)) == aws_lambda.EVENT_KINDS[1:2]
 

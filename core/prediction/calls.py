@@ -1,0 +1,251 @@
+"""Answers a warehouse's batch of calls: each call one row of input values in the model's feature order.
+
+BigQuery remote functions, Snowflake external functions and Redshift Lambda UDFs all send the same thing
+under different envelopes: a list of calls, each the SQL function's arguments. This use case answers
+them once, for every adapter: one reply per call, in order, or an ``InvalidInputError`` naming the call
+(``what`` and its index) and the field, in the words the HTTP routes use for the same value (the checks
+of ``core.prediction.features``). A warehouse sends SQL NULL as JSON ``null`` and large integers as JSON
+strings, so a string holding a plain decimal number is read as that number, and ``null`` is refused.
+
+The answer is a pure function of the calls and the model's version, so a repeated request (every
+warehouse retries) gets the same replies.
+
+A warehouse sends tens of thousands of calls a request, so ``answer_json_calls`` reads the calls' JSON
+itself: msgspec decodes them as fixed-length tuples of numbers (which checks arity and types in C) and
+numpy reads the tuples flat; anything that decoder refuses is read again by the precise path, to name the
+call and the field.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import msgspec
+import numpy as np
+import orjson
+
+from core.errors import InvalidInputError, LimitExceededError, MalformedBodyError
+from core.paths import MODELS_DIR
+from core.prediction import service
+from core.prediction.features import Matrix, check_matrix, json_value, parse_number
+from core.prediction.spec import ModelSpec
+
+Output = Literal["label", "probability"]
+"""What each reply is: the label (a regression's value), or the probability (binary: of the positive class;
+multiclass: one per class, in the model's ``classes`` order)."""
+
+OUTPUTS: tuple[Output, ...] = ("label", "probability")
+
+_ROW_PREFIX = re.compile(r"^row (\d+): ")
+"""How the shared checks name a row; replaced by the caller's word for it (``call 3:`` for BigQuery)."""
+
+
+def parse_output(value: Any, field: str = "output") -> Output:
+    """The output a request asks for (``None``: the label); anything else is refused, naming ``field``."""
+    if value is None or value == "label":
+        return "label"
+    if value == "probability":
+        return "probability"
+    shown = repr(value[:40]) if isinstance(value, str) else type(value).__name__
+    raise InvalidInputError(f"{field} must be 'label' or 'probability', got {shown}", field=field)
+
+
+def answer_calls(
+    name: str,
+    calls: Sequence[Any],
+    output: Output = "label",
+    *,
+    what: str = "call",
+    container: str = "calls",
+    max_rows: int = service.DEFAULT_MAX_ROWS,
+    models_dir: Path = MODELS_DIR,
+) -> list[Any]:
+    """One reply per call, in order.
+
+    Parameters
+    ----------
+    name : the model; ``UnknownModelError`` when there is none by that name.
+    calls : each call a sequence of the model's input values, in its declared feature order.
+    output : ``"label"`` or ``"probability"`` (refused, naming ``output``, for a regression).
+    what : the warehouse's word for one call (``call``, ``row``), used in every refusal.
+    container : the request's field that holds the calls (``calls``, ``data``, ``arguments``), named by a
+        refusal of a call that is not an array or has too many values (too few names the first missing feature).
+
+    Raises
+    ------
+    InvalidInputError
+        ``"<what> <i>: ..."`` naming the call's index and the field (``field``), for a call that is not an
+        array, has the wrong number of values, or holds a value the model refuses.
+    LimitExceededError
+        More than ``max_rows`` calls.
+    """
+    spec = _checked(name, output, len(calls), what, container, max_rows, models_dir)
+    if not calls:
+        return []
+    try:
+        x = _fast_matrix(spec, calls)
+        if x is None:
+            x = _precise_matrix(spec, calls, what, container)
+    except InvalidInputError as exc:
+        raise _renamed(exc, what) from None
+    return _replies(name, x, output, what, models_dir)
+
+
+def answer_json_calls(
+    name: str,
+    raw: bytes,
+    output: Output = "label",
+    *,
+    keyed: bool = False,
+    what: str = "call",
+    container: str = "calls",
+    max_rows: int = service.DEFAULT_MAX_ROWS,
+    models_dir: Path = MODELS_DIR,
+) -> tuple[list[int], list[Any]]:
+    """``answer_calls`` for the calls' JSON array as sent (``raw``): the fast path for large batches.
+
+    With ``keyed``, each call starts with an integer key (Snowflake's row number) that is not an input
+    value; the keys come back first, in order (empty without ``keyed``). Raises as ``answer_calls`` does,
+    and ``MalformedBodyError`` when ``raw`` is not JSON.
+    """
+    spec = service.served_model(name, models_dir).spec
+    try:
+        tuples = _decoder(len(spec.features), keyed).decode(raw)
+    except (msgspec.ValidationError, msgspec.DecodeError, UnicodeDecodeError):
+        return _answer_decoded(name, _loads(raw, container), output, keyed, what, container, max_rows, models_dir)
+    _checked(name, output, len(tuples), what, container, max_rows, models_dir)
+    if not tuples:
+        return [], []
+    width = len(spec.features) + keyed
+    x = np.fromiter(itertools.chain.from_iterable(tuples), dtype=np.float64, count=len(tuples) * width)
+    x = x.reshape(len(tuples), width)
+    keys = _keys(x[:, 0], tuples) if keyed else []
+    return keys, _replies(name, np.ascontiguousarray(x[:, 1:]) if keyed else x, output, what, models_dir)
+
+
+def _keys(column: Matrix, tuples: list[Any]) -> list[int]:
+    """The calls' integer keys: read from the matrix, unless one is too large for a float to hold it exactly."""
+    if float(np.abs(column).max()) < 2**53:
+        return list(column.astype(np.int64).tolist())
+    return [t[0] for t in tuples]
+
+
+@functools.cache
+def _decoder(width: int, keyed: bool) -> msgspec.json.Decoder[Any]:
+    """Calls of exactly ``width`` numbers (after an integer key): msgspec refuses anything else, in C."""
+    row: Any = tuple.__class_getitem__(((int,) if keyed else ()) + (float,) * width)
+    return msgspec.json.Decoder(list[row])
+
+
+def _loads(raw: bytes, container: str) -> Any:
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise MalformedBodyError(f"{container!r} is not valid JSON: {exc}", field=container) from None
+
+
+def _answer_decoded(
+    name: str,
+    calls: Any,
+    output: Output,
+    keyed: bool,
+    what: str,
+    container: str,
+    max_rows: int,
+    models_dir: Path,
+) -> tuple[list[int], list[Any]]:
+    """The precise path of ``answer_json_calls``, on the calls as the standard JSON reader gives them."""
+    if not isinstance(calls, list):
+        raise InvalidInputError(f"{container!r} must be an array of {what}s", field=container)
+    keys: list[int] = []
+    if keyed:
+        for i, call in enumerate(calls):
+            if not isinstance(call, list) or not call or type(call[0]) is not int:
+                raise InvalidInputError(
+                    f"{what} {i}: must be an array starting with its {what} number", field=container
+                )
+            keys.append(call[0])
+        calls = [call[1:] for call in calls]
+    replies = answer_calls(
+        name, calls, output, what=what, container=container, max_rows=max_rows, models_dir=models_dir
+    )
+    return keys, replies
+
+
+def _checked(
+    name: str, output: Output, count: int, what: str, container: str, max_rows: int, models_dir: Path
+) -> ModelSpec:
+    """The model's spec, once the output suits it and the batch is within ``max_rows``."""
+    model = service.served_model(name, models_dir)
+    if output == "probability" and not model.spec.is_classifier:
+        raise InvalidInputError(
+            f"model {name!r} is a regression: it has no probability; ask for its value (output 'label')",
+            field="output",
+        )
+    if count > max_rows:
+        raise LimitExceededError(f"the batch has {count} {what}s; at most {max_rows} are accepted", field=container)
+    return model.spec
+
+
+def _replies(name: str, x: Matrix, output: Output, what: str, models_dir: Path) -> list[Any]:
+    """The model's answers for the matrix, once every value is checked, as the output asks."""
+    try:
+        spec = service.served_model(name, models_dir).spec
+        result = service.predict_matrix(name, check_matrix(spec, x), models_dir)
+    except InvalidInputError as exc:
+        raise _renamed(exc, what) from None
+    return list(result["predictions"] if output == "label" else result["probabilities"])
+
+
+def _fast_matrix(spec: ModelSpec, calls: Sequence[Any]) -> Matrix | None:
+    """The matrix when every call is an array of exactly the model's number of JSON numbers; ``None`` otherwise.
+
+    numpy alone would turn ``"3"`` into 3.0, ``true`` into 1.0 and ``null`` into NaN, so the values' types are
+    checked too (a few milliseconds for 50,000 calls); anything else takes the precise path.
+    """
+    try:
+        x = np.array(calls, dtype=np.float64)
+    except (ValueError, TypeError):
+        return None
+    if x.shape != (len(calls), len(spec.features)):
+        return None
+    if not set(map(type, itertools.chain.from_iterable(calls))) <= {int, float}:
+        return None
+    return x
+
+
+def _precise_matrix(spec: ModelSpec, calls: Sequence[Any], what: str, container: str) -> Matrix:
+    """Call by call and value by value, to name the first one that is wrong."""
+    width = len(spec.features)
+    x = np.empty((len(calls), width), dtype=np.float64)
+    for i, call in enumerate(calls):
+        if not isinstance(call, list | tuple) or len(call) != width:
+            raise _arity_error(spec, call, i, what, container)
+        for j, (feature, value) in enumerate(zip(spec.feature_names, call, strict=True)):
+            x[i, j] = parse_number(value, feature, i) if isinstance(value, str) else json_value(value, feature, i)
+    return x
+
+
+def _arity_error(spec: ModelSpec, call: Any, index: int, what: str, container: str) -> InvalidInputError:
+    width = len(spec.features)
+    order = ", ".join(spec.feature_names)
+    if not isinstance(call, list | tuple):
+        got = "null" if call is None else type(call).__name__.replace("str", "string").replace("dict", "object")
+        return InvalidInputError(
+            f"{what} {index}: must be an array of {width} values ({order}), got {got}", field=container
+        )
+    message = f"{what} {index}: has {len(call)} values; model {spec.name!r} takes {width}, in this order: {order}"
+    return InvalidInputError(message, field=spec.feature_names[len(call)] if len(call) < width else container)
+
+
+def _renamed(exc: InvalidInputError, what: str) -> InvalidInputError:
+    """The shared checks' error with its ``row i:`` written as the warehouse's ``<what> i:``."""
+    if what == "row":
+        return exc
+    renamed = type(exc)(_ROW_PREFIX.sub(lambda m: f"{what} {m.group(1)}: ", exc.message), field=exc.field)
+    return renamed
