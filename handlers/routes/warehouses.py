@@ -189,7 +189,7 @@ def _documented_specs(settings: Settings) -> list[ModelSpec]:
 
 
 def _add_bigquery(router: APIRouter, settings: Settings) -> None:
-    def endpoint(fixed: str | None) -> Callable[[Request], Awaitable[JSONBytesResponse]]:
+    def endpoint(fixed: str | None) -> Endpoint:
         async def bigquery(request: Request) -> JSONBytesResponse:
             name = fixed or request.path_params["model"]
             request.state.model = name
@@ -201,33 +201,30 @@ def _add_bigquery(router: APIRouter, settings: Settings) -> None:
 
         return bigquery
 
-    for spec in _documented_specs(settings):
-        router.add_api_route(
-            f"/bigquery/{spec.name}",
-            endpoint(spec.name),
-            methods=["POST"],
-            summary=f"BigQuery remote function of {spec.name}: one reply per call, in order",
-            description=(
+    def operation(spec: ModelSpec) -> dict[str, Any]:
+        return {
+            "summary": f"BigQuery remote function of {spec.name}: one reply per call, in order",
+            "description": (
                 "BigQuery's request: each call the model's input values in its feature order "
                 f"({', '.join(spec.feature_names)}; large INT64 values may come as strings). `userDefinedContext` "
                 '`{"output": "probability"}` answers the probability (multiclass: the per-class list as a JSON '
                 'string) instead of the label or value. Every permanent error is 400 `{"errorMessage": ...}` naming '
                 "the call and the field."
             ),
-            response_class=JSONBytesResponse,
-            openapi_extra={
+            "openapi_extra": {
                 "requestBody": _body_schema(["calls"], {"calls": {"type": "array", "items": _call_schema(spec)}}),
                 "responses": {
                     **json_response({"type": "object", "required": ["replies"]}),
                     "400": {"description": "A permanent error: BigQuery does not retry it", **_error_message_schema()},
                 },
             },
-        )
-    router.add_api_route("/bigquery/{model}", endpoint(None), methods=["POST"], include_in_schema=False)
+        }
+
+    _add_per_model(router, settings, "/bigquery", endpoint, operation)
 
 
 def _add_snowflake(router: APIRouter, settings: Settings) -> None:
-    def endpoint(fixed: str | None) -> Callable[[Request], Awaitable[JSONBytesResponse]]:
+    def endpoint(fixed: str | None) -> Endpoint:
         async def snowflake(request: Request) -> JSONBytesResponse:
             name = fixed or request.path_params["model"]
             request.state.model = name
@@ -243,27 +240,44 @@ def _add_snowflake(router: APIRouter, settings: Settings) -> None:
 
         return snowflake
 
-    for spec in _documented_specs(settings):
+    def operation(spec: ModelSpec) -> dict[str, Any]:
         outputs = ["label", "probability"] if spec.is_classifier else ["label"]
         output = {"name": "output", "in": "query", "required": False, "schema": {"enum": outputs}}
-        router.add_api_route(
-            f"/snowflake/{spec.name}",
-            endpoint(spec.name),
-            methods=["POST"],
-            summary=f"Snowflake external function of {spec.name}: one result per row, by row number",
-            description=(
+        return {
+            "summary": f"Snowflake external function of {spec.name}: one result per row, by row number",
+            "description": (
                 "Snowflake's batch: each row its row number then the model's input values in feature order "
                 f"({', '.join(spec.feature_names)}). `?output=probability` answers a classifier's probability "
                 "instead of its label. A bad row is 400 naming the row and the field."
             ),
-            response_class=JSONBytesResponse,
-            openapi_extra={
+            "openapi_extra": {
                 "parameters": [output],
                 "requestBody": _body_schema(["data"], {"data": {"type": "array", "items": _call_schema(spec, 1)}}),
                 "responses": {**json_response({"type": "object", "required": ["data"]}), **error_responses(400, 413)},
             },
+        }
+
+    _add_per_model(router, settings, "/snowflake", endpoint, operation)
+
+
+Endpoint = Callable[[Request], Awaitable[JSONBytesResponse]]
+
+
+def _add_per_model(
+    router: APIRouter,
+    settings: Settings,
+    prefix: str,
+    endpoint: Callable[[str | None], Endpoint],
+    operation: Callable[[ModelSpec], dict[str, Any]],
+) -> None:
+    """``POST prefix/NAME`` per documented model with its own schema, then ``POST prefix/{model}`` undocumented for
+    the rest (an unknown name, a model whose inputs the schema cannot state), served by the same endpoint."""
+    for spec in _documented_specs(settings):
+        path = f"{prefix}/{spec.name}"
+        router.add_api_route(
+            path, endpoint(spec.name), methods=["POST"], response_class=JSONBytesResponse, **operation(spec)
         )
-    router.add_api_route("/snowflake/{model}", endpoint(None), methods=["POST"], include_in_schema=False)
+    router.add_api_route(f"{prefix}/{{model}}", endpoint(None), methods=["POST"], include_in_schema=False)
 
 
 def _body_schema(required: list[str], properties: dict[str, Any]) -> dict[str, Any]:
