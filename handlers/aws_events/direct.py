@@ -17,7 +17,9 @@ import orjson
 
 from core.errors import EmptyInputError, InvalidInputError
 from core.prediction import service as prediction
+from core.prediction.catalogue import snapshot_of
 from core.prediction.registry import model_spec
+from handlers.models_source import models
 from handlers.settings import Settings
 
 INPUT_FIELDS = ("data", "rows", "columns")
@@ -60,12 +62,13 @@ def _predict(event: Mapping[str, Any], settings: Settings) -> dict[str, Any]:
             "give exactly one of 'data' (CSV rows without a header, in the model's feature order), 'rows' or 'columns'",
             field="data",
         )
-    spec = model_spec(name, settings.models_dir)
+    catalogue = snapshot_of(models(settings))
+    spec = model_spec(name, catalogue)
     if given[0] == "data":
         body, content_type = _csv_with_header(event["data"], spec.name, spec.feature_names), "text/csv"
     else:
         body, content_type = orjson.dumps({given[0]: event[given[0]]}), "application/json"
-    return prediction.predict_batch(name, body, content_type, settings.max_batch_rows, settings.models_dir)
+    return prediction.predict_batch(name, body, content_type, settings.max_batch_rows, catalogue)
 
 
 def _csv_with_header(data: Any, name: str, features: tuple[str, ...]) -> bytes:
