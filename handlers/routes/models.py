@@ -36,14 +36,11 @@ MODEL_OBJECT = {"type": "object", "required": ["name", "version", "features"]}
 VERSION = "version"
 """The query parameter that pins a version (unless the model has a feature of that name)."""
 
-VERSION_PARAMETER = {
-    "name": VERSION,
-    "in": "query",
-    "required": False,
-    "description": "The model's version to answer with (default: the version the service serves); "
-    "unknown, the answer is a 404 naming it. /models/NAME@VERSION/... pins one too.",
-    "schema": {"type": "string"},
-}
+PINNING = (
+    " Pin a version with ?version=1.2.0 or /models/NAME@1.2.0/...; an unknown one is a 404 naming it. "
+    "The answer names the model and the version that produced it."
+)
+"""Said in each model's description rather than as a parameter: the documented parameters stay the features."""
 
 
 def _target(request: Request, name: str | None, spec_names: tuple[str, ...] = ()) -> tuple[str, str | None]:
@@ -110,10 +107,6 @@ def _describe(name: str | None, settings: Settings, models: ModelsAt) -> Endpoin
     return endpoint
 
 
-def _version_parameter(spec: ModelSpec) -> list[dict[str, Any]]:
-    return [] if VERSION in spec.feature_names else [VERSION_PARAMETER]
-
-
 def _add_model_routes(router: APIRouter, spec: ModelSpec, settings: Settings, models: ModelsAt) -> None:
     base = f"/models/{spec.name}"
     errors = error_responses(404, 503)
@@ -123,18 +116,18 @@ def _add_model_routes(router: APIRouter, spec: ModelSpec, settings: Settings, mo
         methods=["GET"],
         summary=f"Metadata of {spec.name}: feature schema, example row, metrics",
         response_class=JSONBytesResponse,
-        openapi_extra={"parameters": _version_parameter(spec), "responses": {**json_response(MODEL_OBJECT), **errors}},
+        openapi_extra={"responses": {**json_response(MODEL_OBJECT), **errors}},
     )
     router.add_api_route(
         f"{base}/predict_data",
         _predict_data(spec.name, settings, models),
         methods=["GET"],
         summary=f"{spec.name}: one row from query parameters (plumber style)",
-        description=spec.description,
+        description=spec.description + PINNING,
         response_class=JSONBytesResponse,
         openapi_extra={
-            "parameters": query_parameters(spec) + _version_parameter(spec),
-            "responses": {**json_response(answer_schema(spec, batch=False)), **error_responses(404, 422, 503)},
+            "parameters": query_parameters(spec),
+            "responses": {**json_response(answer_schema(spec, batch=False)), **error_responses(422, 503)},
         },
     )
     router.add_api_route(
@@ -142,14 +135,13 @@ def _add_model_routes(router: APIRouter, spec: ModelSpec, settings: Settings, mo
         _predict(spec.name, settings, models),
         methods=["POST"],
         summary=f"{spec.name}: a batch as JSON rows, JSON columns or CSV",
-        description=spec.description,
+        description=spec.description + PINNING,
         response_class=JSONBytesResponse,
         openapi_extra={
-            "parameters": _version_parameter(spec),
             "requestBody": batch_request_body(spec, settings.max_batch_rows),
             "responses": {
                 **json_response(answer_schema(spec, batch=True)),
-                **error_responses(400, 404, 413, 415, 422, 503),
+                **error_responses(400, 413, 415, 422, 503),
             },
         },
     )
@@ -164,11 +156,11 @@ def build_router(settings: Settings) -> APIRouter:
         _predict_data(BOOK_MODEL, settings, catalogue),
         methods=["GET"],
         summary="The book's route: diabetes from pregnant, glucose and pressure",
-        description="'yes' when the probability is at least 0.5; repeat parameters for several rows.",
+        description="'yes' when the probability is at least 0.5; repeat parameters for several rows." + PINNING,
         response_class=JSONBytesResponse,
         openapi_extra={
-            "parameters": query_parameters(book) + _version_parameter(book),
-            "responses": {**json_response(answer_schema(book, batch=False)), **error_responses(404, 422, 503)},
+            "parameters": query_parameters(book),
+            "responses": {**json_response(answer_schema(book, batch=False)), **error_responses(422, 503)},
         },
     )
 
