@@ -79,9 +79,19 @@ def warm_models(config: Settings) -> None:
             logger.error("model %s cannot be served: %s", name, exc.message)
 
 
+def _log_swaps() -> None:
+    """Each swap is an INFO line (model, version, alias, the version before), as the errors are: to stderr, or
+    to the handler the platform gave the root logger (Lambda's)."""
+    swaps = logging.getLogger("core.prediction.store")
+    swaps.setLevel(logging.INFO)
+    if not logging.getLogger().handlers and not swaps.handlers:
+        swaps.addHandler(logging.StreamHandler())
+
+
 def schedule_refreshes(catalogue: StoreCatalogue, platform: Platform) -> None:
     """Refresh the store in the background where the process runs between requests; else lazily (the default),
     and at once after a SnapStart restore (Lambda's ``snapshot_restore_py``, present only in its runtime)."""
+    _log_swaps()
     if platform.runs_between_requests:
         catalogue.start_background()
         return
