@@ -1,4 +1,4 @@
-"""Promote and roll back under load, against the Cloud Run server (uvicorn) reading moto's S3 server or the GCS emulator.
+"""Promote and roll back under load: the Cloud Run server (uvicorn) reading moto's S3 server or the GCS emulator.
 
 A client loop runs through each swap: no request may fail, none may be answered by a version that was
 never promoted, each client never goes back to the old version once it has seen the new one, and the new
