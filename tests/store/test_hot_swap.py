@@ -15,7 +15,7 @@ import pytest
 from core.prediction.store import publishing
 from tests.cloud_run_server import serving
 from tests.store.conftest import MODEL, ROW, open_store, promote, publish, tamper
-from tests.store.load import Load
+from bench.swap_load import Load
 
 INTERVAL = 1.0
 SLACK = 2.0

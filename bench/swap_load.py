@@ -1,6 +1,6 @@
 """A client loop against a running server, recording each answer's version and time: the promote-under-load check.
 
-Shared by the hot-swap test and the benchmark (``bench/sections/model_store.py``).
+Shared by the benchmark (``bench/model_store.py``) and the hot-swap test (``tests/store/test_hot_swap.py``).
 """
 
 from __future__ import annotations
