@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from bench.swap_load import Load
 from core.prediction.store import publishing
 from tests.cloud_run_server import serving
 from tests.store.conftest import MODEL, ROW, open_store, promote, publish, tamper
-from bench.swap_load import Load
 
 INTERVAL = 1.0
 SLACK = 2.0
