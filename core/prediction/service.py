@@ -26,7 +26,7 @@ from core.errors import InvalidInputError, ModelUnavailableError
 from core.paths import MODELS_DIR
 from core.prediction.artifacts import ServedModel
 from core.prediction.batch import parse_batch
-from core.prediction.catalogue import ModelsAt, snapshot_of
+from core.prediction.catalogue import BundledCatalogue, Catalogue, ModelsAt, snapshot_of
 from core.prediction.features import Matrix, matrix_from_query
 from core.prediction.forms import Vector
 
@@ -71,7 +71,15 @@ def _described(name: str, metadata: Mapping[str, Any]) -> dict[str, Any]:
     return {**metadata, "routes": routes}
 
 
-def _unavailable(name: str, error: ModelUnavailableError) -> dict[str, str]:
+STORE_COMMAND = (
+    "serverless-ml models publish NAME --to MODELS_URI; serverless-ml models promote NAME VERSION --to MODELS_URI"
+)
+"""What makes a model servable from a store: a published version at the alias."""
+
+
+def _unavailable(name: str, error: ModelUnavailableError, catalogue: Catalogue) -> dict[str, str]:
+    if not isinstance(catalogue, BundledCatalogue):  # a store's reason says which version and why
+        return {"name": name, "reason": str(error), "command": STORE_COMMAND.replace("NAME", name)}
     reason = f"{error}; build it with `{BUILD_COMMAND}` (or `python -m core.prediction.training {name}`)"
     return {"name": name, "reason": reason, "command": BUILD_COMMAND}
 
@@ -84,7 +92,7 @@ def unavailable_models(models_dir: ModelsAt = MODELS_DIR) -> list[dict[str, str]
         try:
             catalogue.metadata(name)
         except ModelUnavailableError as exc:
-            missing.append(_unavailable(name, exc))
+            missing.append(_unavailable(name, exc, catalogue))
     return missing
 
 
@@ -96,7 +104,7 @@ def list_models(models_dir: ModelsAt = MODELS_DIR) -> dict[str, Any]:
         try:
             models.append(_described(name, catalogue.metadata(name)))
         except ModelUnavailableError as exc:
-            missing.append(_unavailable(name, exc))
+            missing.append(_unavailable(name, exc, catalogue))
     return {"models": models, "unavailable": missing} if missing else {"models": models}
 
 
