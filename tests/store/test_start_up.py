@@ -53,9 +53,7 @@ def test_cloud_run_refreshes_in_a_thread_lambda_and_cloud_functions_at_a_request
     assert catalogue._thread is not None and catalogue._thread.daemon and not catalogue._lazy
 
 
-def test_after_a_snapstart_restore_the_first_invocation_refreshes(
-    store: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_after_a_snapstart_restore_the_first_invocation_refreshes(store: str, monkeypatch: pytest.MonkeyPatch) -> None:
     hooks: list[Any] = []
     runtime = types.ModuleType("snapshot_restore_py")
     runtime.register_after_restore = hooks.append  # type: ignore[attr-defined]
