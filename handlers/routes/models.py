@@ -2,9 +2,9 @@
 
 A request may pin a version, ``/models/NAME@1.2.0/...`` or ``?version=1.2.0`` (an unknown one is a 404
 naming it); every answer names the model and the version that produced it. The models come from
-``handlers.models_source``: the bundled directory, or the store ``MODELS_URI`` names. The routes of a model
-that appears in the store after start-up are the generic ``/models/{name}...`` ones, undocumented until the
-next start.
+``handlers.models_source``: the bundled directory, or the store ``MODELS_URI`` names. A store model that
+could not be loaded at start-up, and so had no spec to document, is served by the generic
+``/models/{name}...`` routes once a refresh loads it.
 """
 
 from __future__ import annotations
@@ -176,7 +176,7 @@ def build_router(settings: Settings) -> APIRouter:
     for spec in model_specs(catalogue).values():
         _add_model_routes(router, spec, settings, catalogue)
 
-    # The generic routes: a pinned version (NAME@VERSION), a model the store gained after start-up, and
+    # The generic routes: a pinned version (NAME@VERSION), a store model first loaded after start-up, and
     # any other name, which is a 404 naming the known models.
     for suffix, methods, endpoint in (
         ("", ["GET"], _describe(None, settings, catalogue)),
