@@ -9,6 +9,7 @@ it again rather than trusting what is on disk.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import tempfile
@@ -40,8 +41,11 @@ def fetch(storage: Storage, root: str, name: str, version: str, metadata: dict[s
     partial = Path(tempfile.mkdtemp(prefix=f".{version}.", suffix=".partial", dir=target.parent))
     try:
         layout = Layout(root)
-        for filename in version_files(name, metadata):
+        *files, metadata_file = version_files(name, metadata)
+        for filename in files:
             (partial / filename).write_bytes(read_object(storage, layout.file(name, version, filename)))
+        # the metadata was read to get here: written as publishing writes it, not fetched a second time
+        (partial / metadata_file).write_text(json.dumps(metadata, indent=2) + "\n")
         try:
             os.rename(partial, target)
         except OSError:  # another thread got there first: its copy is as good
