@@ -200,7 +200,7 @@ class StoreCatalogue:
             raise ModelUnavailableError(f"model {name!r} version {version!r} has malformed metadata") from exc
         directory = cache.fetch(self.storage, self.root, name, version, metadata, self.cache_dir)
         try:
-            model = load_model(spec, directory)
+            model = load_model.__wrapped__(spec, directory)  # not the per-process cache: a swapped-out version is freed
         except CoreError:
             cache.forget(self.cache_dir, self.root, name, version)
             raise
