@@ -13,10 +13,10 @@ import logging
 
 from core.errors import CoreError
 from core.prediction.catalogue import ModelsAt
-from core.prediction.store.layout import ListableStorage, store_root
+from core.prediction.store.layout import store_root
 from core.prediction.store.live import StoreCatalogue
 from handlers.settings import Settings
-from handlers.storage import storage_for
+from handlers.storage import listable_storage_for
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ def models(config: Settings) -> ModelsAt:
 def store_catalogue(uri: str, alias: str, refresh_seconds: float) -> StoreCatalogue:
     """The store's catalogue, opened once per process; ``CoreError`` naming ``MODELS_URI`` if it cannot be read."""
     root = store_root(uri)
-    storage: ListableStorage = storage_for(root)  # type: ignore[assignment]  # every adapter lists
+    storage = listable_storage_for(root)
     try:
         return StoreCatalogue(storage, root, alias, refresh_seconds).open()
     except CoreError as exc:

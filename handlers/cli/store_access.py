@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 
 from core.prediction.store.layout import ListableStorage, store_root
-from handlers.storage import storage_for
+from handlers.storage import listable_storage_for
 
 
 def open_store(uri: str) -> tuple[ListableStorage, str]:
     """The store's adapter and root for ``uri`` (``file:DIR``, ``s3://bucket/prefix``, ``gs://bucket/prefix``)."""
     root = store_root(uri)
-    storage: ListableStorage = storage_for(root)  # type: ignore[assignment]  # every adapter lists
+    storage = listable_storage_for(root)
     return storage, root
 
 

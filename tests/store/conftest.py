@@ -14,7 +14,7 @@ import pytest
 from core.paths import MODELS_DIR
 from core.prediction.store import publishing
 from core.prediction.store.layout import ListableStorage, store_root
-from handlers.storage import storage_for
+from handlers.storage import listable_storage_for
 
 MODEL = "diabetes"
 ROW = "pregnant=1&glucose=150&pressure=70"
@@ -35,7 +35,7 @@ def store_uri(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 def open_store(uri: str) -> tuple[ListableStorage, str]:
     root = store_root(uri)
-    storage: ListableStorage = storage_for(root)  # type: ignore[assignment]
+    storage = listable_storage_for(root)
     return storage, root
 
 
