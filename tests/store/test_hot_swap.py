@@ -100,3 +100,39 @@ def test_a_store_out_of_reach_at_start_up_stops_the_server_with_a_clear_error(tm
     log = (tmp_path / "server.log").read_text()
     assert "MODELS_URI=s3://models/prod cannot be served" in log
     assert "the models store s3://models/prod cannot be read at start-up: S3 could not be reached" in log
+
+
+def test_a_store_gone_after_start_up_leaves_the_last_versions_serving(
+    s3: object, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from moto.server import ThreadedMotoServer
+
+    own = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)  # this test stops it
+    own.start()
+    host, port = own.get_host_and_port()
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://{host}:{port}")
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    from handlers import storage as adapters
+
+    adapters._storage.cache_clear()
+    import boto3
+
+    boto3.client("s3").create_bucket(Bucket="going-away")
+    store = "s3://going-away/models"
+    publish(store, "1.0.0")
+    promote(store, "1.0.0")
+    environ = {"MODELS_URI": store, "MODELS_REFRESH_SECONDS": str(INTERVAL), "TMPDIR": str(tmp_path)}
+    try:
+        with (
+            serving(tmp_path / "server.log", **environ) as url,
+            Load(url, f"/models/{MODEL}/predict_data?{ROW}") as load,
+        ):
+            time.sleep(0.3)
+            own.stop()
+            gone = time.monotonic()
+            time.sleep(INTERVAL * 2 + 0.5)
+    finally:
+        adapters._storage.cache_clear()
+    assert load.errors == []
+    assert {a.version for a in load.all() if a.at > gone} == {"1.0.0"}
+    assert "still serving the versions loaded" in (tmp_path / "server.log").read_text()
