@@ -161,7 +161,7 @@ class StoreCatalogue:
             except CoreError as exc:  # the store is out of reach: keep every version, try again next time
                 logger.error("cannot check the models store %s: %s; still serving the versions loaded", self.root, exc)
                 break
-            if tag is not None and tag == self._tags.get(name):
+            if tag is None or tag == self._tags.get(name):  # no aliases.json (nothing to serve), or unchanged
                 continue
             served, version = models.get(name), "?"
             try:
