@@ -4,7 +4,7 @@ Both are ratios within one run, so the shared machine's noise cancels: the Lambd
 imports ``handlers.aws_lambda`` and answers one ``/predict_data``) with ``MODELS_URI`` and an empty ``/tmp``
 cache against the same probe on the bundled models; and the Cloud Run server under a client loop, its
 latencies in a quiet window against a window of the same length in which ``prod`` is promoted back and
-forth every ``swap_every`` seconds (refresh interval 0.5 s).
+forth at the start of each (refresh interval 0.5 s); the two kinds of window alternate.
 
 ``python -m bench.model_store [--quick]`` prints the section alone; ``make bench`` writes it with the rest.
 """
@@ -93,13 +93,15 @@ def moto_store() -> Iterator[tuple[str, dict[str, str]]]:
         server.stop()
 
 
-def _cold(runs: int, environ: dict[str, str]) -> float:
-    """The Lambda probe's import plus first invoke, median of ``runs``, each with an empty /tmp cache."""
-    samples = []
+def _cold(runs: int, environ: dict[str, str]) -> tuple[float, float]:
+    """The Lambda probe's import plus first invoke, bundled and with the store (an empty /tmp cache each time),
+    medians of ``runs`` taken in turns, so that the machine's load drifts over both alike."""
+    bundled, store = [], []
     for _ in range(runs):
+        bundled.append(lambda_cold(PATH, 1).total_s)
         with tempfile.TemporaryDirectory() as cache:
-            samples.append(lambda_cold(PATH, 1, {**environ, "TMPDIR": cache}).total_s)
-    return statistics.median(samples)
+            store.append(lambda_cold(PATH, 1, {**environ, "TMPDIR": cache}).total_s)
+    return statistics.median(bundled), statistics.median(store)
 
 
 def _percentiles(answers: list[Answer]) -> tuple[float, float]:
@@ -107,13 +109,12 @@ def _percentiles(answers: list[Answer]) -> tuple[float, float]:
     return statistics.median(ms), ms[min(len(ms) - 1, int(len(ms) * 0.99))]
 
 
-def measure(runs: int, seconds: float, swap_every: float = 1.0) -> StoreResult:
+def measure(runs: int, seconds: float, swap_every: float = 1.5) -> StoreResult:
     with moto_store() as (root, environ):
         from core.prediction.store import publishing
         from handlers import storage as adapters
 
-        cold_bundled = _cold(runs, {})
-        cold_store = _cold(runs, {**environ, "MODELS_URI": root})
+        cold_bundled, cold_store = _cold(runs, {**environ, "MODELS_URI": root})
         storage = adapters.storage_for(root)
         server_env = {**environ, "MODELS_URI": root, "MODELS_REFRESH_SECONDS": "0.5", "ACCESS_LOG": "off"}
         command = f"{sys.executable} -m handlers.cloud_run"
@@ -123,21 +124,24 @@ def measure(runs: int, seconds: float, swap_every: float = 1.0) -> StoreResult:
         ):
             with Load(server.url, PATH, clients=4) as load:
                 time.sleep(0.5)
-                quiet_from = time.monotonic()
-                time.sleep(seconds)
-                swap_from = time.monotonic()
+                # Quiet and swapping windows in turns (a promotion at the start of each swapping one), so that
+                # the machine's load drifts over both alike; ``seconds`` of each in all.
+                quiet: list[tuple[float, float]] = []
+                swapping: list[tuple[float, float]] = []
                 swaps, version = 0, "1.0.0"
-                while time.monotonic() - swap_from < seconds:
+                for _ in range(max(1, round(seconds / swap_every))):
+                    started = time.monotonic()
+                    time.sleep(swap_every)
+                    quiet.append((started, time.monotonic()))
+                    started = time.monotonic()
                     version = "2.0.0" if version == "1.0.0" else "1.0.0"
                     publishing.promote(storage, root, MODEL, version, "prod")  # type: ignore[arg-type]
                     swaps += 1
                     time.sleep(swap_every)
-                swap_to = time.monotonic()
+                    swapping.append((started, time.monotonic()))
             answers = load.all()
-    quiet = [a for a in answers if quiet_from <= a.at < swap_from]
-    swapping = [a for a in answers if swap_from <= a.at < swap_to]
-    quiet_p50, quiet_p99 = _percentiles(quiet)
-    swap_p50, swap_p99 = _percentiles(swapping)
+    quiet_p50, quiet_p99 = _percentiles([a for a in answers if any(s <= a.at < e for s, e in quiet)])
+    swap_p50, swap_p99 = _percentiles([a for a in answers if any(s <= a.at < e for s, e in swapping)])
     return StoreResult(
         cold_bundled,
         cold_store,
