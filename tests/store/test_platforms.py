@@ -3,7 +3,7 @@
 Recorded cases of each platform that ask ``diabetes`` are replayed in a fresh process whose store serves
 ``diabetes`` 2.0.0 at ``prod``: the same answers, now naming 2.0.0 (HTTP on Lambda, direct invocations,
 Cloud Functions, Cloud Run); a version pinned in the path or the query answers, an unknown one is a 404
-naming it.
+naming it; a direct invocation pins one with ``version``.
 """
 
 from __future__ import annotations
@@ -75,3 +75,6 @@ def test_replay_and_invoke_answer_from_the_store_on_every_platform(tmp_path: Pat
     invoke = _run(["invoke", "--platform", "aws-invoke", "--event", str(pinned)], store, tmp_path)
     assert invoke.returncode == 0, invoke.stderr[-3000:]
     assert json.loads(invoke.stdout)["version"] == "2.0.0"
+    pinned.write_text(json.dumps({**json.loads(pinned.read_text()), "version": "1.0.0"}))
+    invoke = _run(["invoke", "--platform", "aws-invoke", "--event", str(pinned)], store, tmp_path)
+    assert json.loads(invoke.stdout)["version"] == "1.0.0"
