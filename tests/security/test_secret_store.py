@@ -70,7 +70,7 @@ def _requests(app: FastAPI) -> list[tuple[str, str]]:
     model = sorted(model_specs())[0]
     found = []
     for template, operations in app.openapi()["paths"].items():
-        path = template.replace("{name}", model).replace("{file_name}", "plotly.min.js")
+        path = template.replace("{name}", model).replace("{model}", model).replace("{file_name}", "plotly.min.js")
         assert "{" not in path, f"a path parameter this test cannot fill: {template}"
         found += [(method.upper(), path) for method in operations]
     return found
