@@ -28,8 +28,8 @@ SETTINGS = bootstrap.start(bootstrap.AWS_LAMBDA)
 EVENT_KINDS: tuple[EventKind, ...] = (
     http.HttpEvents(lambda: bootstrap.build_app(SETTINGS)),
     guarded(direct.DirectInvocation(SETTINGS), SETTINGS),
-    s3.S3Objects(),
-    sqs.SqsMessages(),
+    guarded(s3.S3Objects(), SETTINGS, retried=True),
+    guarded(sqs.SqsMessages(), SETTINGS, retried=True),
     redshift.RedshiftUdf(guarded(redshift.RedshiftCalls(SETTINGS), SETTINGS)),
 )
 """Every kind this handler knows, in the order they are tried (the refusal of the rest comes after them)."""

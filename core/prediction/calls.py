@@ -128,11 +128,23 @@ def answer_json_calls(
     return keys, _replies(name, np.ascontiguousarray(x[:, 1:]) if keyed else x, output, what, models_dir)
 
 
+KEY_LIMIT = 2**63
+"""A key (Snowflake's row number, a SQL BIGINT) is a signed 64-bit integer: anything larger cannot be one."""
+
+
 def _keys(column: Matrix, tuples: list[Any]) -> list[int]:
     """The calls' integer keys: read from the matrix, unless one is too large for a float to hold it exactly."""
     if float(np.abs(column).max()) < 2**53:
         return list(column.astype(np.int64).tolist())
-    return [t[0] for t in tuples]
+    keys = [t[0] for t in tuples]
+    for i, key in enumerate(keys):
+        _check_key(i, key)
+    return keys
+
+
+def _check_key(index: int, key: int) -> None:
+    if not -KEY_LIMIT <= key < KEY_LIMIT:
+        raise InvalidInputError(f"row {index}: its row number {key} is not a 64-bit integer", field="data")
 
 
 @functools.cache
@@ -165,11 +177,15 @@ def _answer_decoded(
     keys: list[int] = []
     if keyed:
         for i, call in enumerate(calls):
-            if not isinstance(call, list) or not call or type(call[0]) is not int:
+            first = call[0] if isinstance(call, list) and call else None
+            if type(first) is float and first.is_integer() and abs(first) < 2**53:
+                first = int(first)  # 7.0 is the number 7 in JSON
+            if type(first) is not int:
                 raise InvalidInputError(
                     f"{what} {i}: must be an array starting with its {what} number", field=container
                 )
-            keys.append(call[0])
+            _check_key(i, first)
+            keys.append(first)
         calls = [call[1:] for call in calls]
     replies = answer_calls(
         name, calls, output, what=what, container=container, max_rows=max_rows, models_dir=models_dir

@@ -131,23 +131,20 @@ def _check_finite(model: ServedModel, x: Matrix, raw: Vector) -> None:
 def predict_query(name: str, params: Mapping[str, Sequence[str]], models_dir: Path = MODELS_DIR) -> dict[str, Any]:
     """Plumber's contract: ``{"Answer": [...], "probability": [...]}``, one answer per repeated value."""
     model = served_model(name, models_dir)
-    answers, probabilities = _answers(model, matrix_from_query(model.spec, params))
-    result: dict[str, Any] = {"Answer": answers}
-    if probabilities is not None:
-        result["probability"] = probabilities
-    if model.spec.classes:
-        result["classes"] = list(model.spec.classes)
-    result.update(model=name, version=model.version)
-    return result
+    return _result(name, model, matrix_from_query(model.spec, params), "Answer", "probability")
 
 
 def predict_matrix(name: str, x: Matrix, models_dir: Path = MODELS_DIR) -> dict[str, Any]:
     """Answer an already checked matrix (rows in the model's feature order), in row order."""
-    model = served_model(name, models_dir)
+    return _result(name, served_model(name, models_dir), x, "predictions", "probabilities")
+
+
+def _result(name: str, model: ServedModel, x: Matrix, answers_key: str, probabilities_key: str) -> dict[str, Any]:
+    """One answer shape for both contracts; only the plumber route names its keys differently."""
     answers, probabilities = _answers(model, x)
-    result: dict[str, Any] = {"predictions": answers}
+    result: dict[str, Any] = {answers_key: answers}
     if probabilities is not None:
-        result["probabilities"] = probabilities
+        result[probabilities_key] = probabilities
     if model.spec.classes:
         result["classes"] = list(model.spec.classes)
     result.update(model=name, version=model.version)

@@ -61,9 +61,12 @@ def within(budget: float, work: Callable[[], Any]) -> Any:
 class Guarded:
     """``kind`` with the deadline, the error body and the access line of an HTTP request."""
 
-    def __init__(self, kind: EventKind, settings: Settings) -> None:
+    def __init__(self, kind: EventKind, settings: Settings, *, retried: bool = False) -> None:
         self.kind = kind
         self.settings = settings
+        self.retried = retried
+        """Whether the caller retries a failed invocation (S3's asynchronous call, an SQS batch): then an error,
+        the deadline's included, is logged and raised, never answered as a body that would acknowledge the event."""
         self.logger = access_logger() if settings.access_log else None
 
     @property
@@ -90,6 +93,8 @@ class Guarded:
             status = 200
         except CoreError as exc:
             answer, status, error = core_error_body(exc), status_for(exc), type(exc).__name__
+            if self.retried:
+                raise
         except BaseException as exc:
             error = type(exc).__name__
             raise
@@ -122,6 +127,6 @@ class Guarded:
         write_line(self.logger, entry, status)
 
 
-def guarded(kind: EventKind, settings: Settings) -> Guarded:
+def guarded(kind: EventKind, settings: Settings, *, retried: bool = False) -> Guarded:
     """``kind`` as the table of ``handlers.aws_lambda`` lists it: every kind but HTTP is listed through this."""
-    return Guarded(kind, settings)
+    return Guarded(kind, settings, retried=retried)

@@ -19,7 +19,7 @@ their words are the core's, so a value is refused as it is over ``POST /models/{
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import msgspec
@@ -37,7 +37,9 @@ from core.errors import (
     NotFoundError,
 )
 from core.prediction import calls as warehouse_calls
+from core.prediction.features import LARGEST
 from core.prediction.registry import model_specs
+from core.prediction.spec import Feature, ModelSpec
 from handlers.errors import core_error_body, status_for
 from handlers.openapi import error_responses, json_response
 from handlers.responses import JSONBytesResponse, read_body
@@ -153,77 +155,129 @@ def _check_snowflake_headers(request: Request) -> None:
             )
 
 
-def _model_parameter() -> dict[str, Any]:
-    names = sorted(model_specs())
-    return {"name": "model", "in": "path", "required": True, "schema": {"type": "string", "enum": names}}
+def _call_schema(spec: ModelSpec, extra: int = 0) -> dict[str, Any]:
+    """One call (or one Snowflake row after ``extra`` leading numbers) as the model accepts it, value by value.
+
+    The documented values are the ones every model takes (numbers of the feature's kind within ``LARGEST``);
+    the service also reads BigQuery's INT64 strings, which a schema of one call per model need not promise.
+    """
+    values = [_value_schema(f) for f in spec.features]
+    leading = [{"type": "integer", "minimum": -(2**63), "maximum": 2**63 - 1}] * extra
+    count = len(values) + extra
+    return {"type": "array", "prefixItems": [*leading, *values], "items": False, "minItems": count, "maxItems": count}
+
+
+def _value_schema(feature: Feature) -> dict[str, Any]:
+    if feature.kind == "binary":
+        return {"type": "integer", "enum": [0, 1]}
+    kind = "integer" if feature.kind == "integer" else "number"
+    return {"type": kind, "minimum": -LARGEST, "maximum": LARGEST}
+
+
+def _documented(spec: ModelSpec) -> bool:
+    """Whether a warehouse route of this model is in the schema: models whose inputs are all free numbers, never
+    missing (a warehouse sends SQL NULL as JSON null, which the calls refuse today); the others are served by
+    the same route, undocumented."""
+    return all(
+        f.kind in ("number", "integer", "binary") and not f.missing and (f.unknown or not f.categories)
+        for f in spec.features
+    )
+
+
+def _documented_specs(settings: Settings) -> list[ModelSpec]:
+    return [spec for spec in model_specs(settings.models_dir).values() if _documented(spec)]
 
 
 def _add_bigquery(router: APIRouter, settings: Settings) -> None:
-    async def bigquery(request: Request) -> JSONBytesResponse:
-        name = request.path_params["model"]
-        request.state.model = name
-        try:
-            body = await read_body(request, settings.max_body_bytes)
-            return await _answer(body, lambda: bigquery_replies(name, body, settings))
-        except CoreError as exc:
-            return _bigquery_error(exc)
+    def endpoint(fixed: str | None) -> Endpoint:
+        async def bigquery(request: Request) -> JSONBytesResponse:
+            name = fixed or request.path_params["model"]
+            request.state.model = name
+            try:
+                body = await read_body(request, settings.max_body_bytes)
+                return await _answer(body, lambda: bigquery_replies(name, body, settings))
+            except CoreError as exc:
+                return _bigquery_error(exc)
 
-    call = {"type": "array", "items": {"type": ["number", "string", "null"]}}
-    router.add_api_route(
-        "/bigquery/{model}",
-        bigquery,
-        methods=["POST"],
-        summary="BigQuery remote function: one reply per call, in order",
-        description=(
-            "BigQuery's request: each call the model's input values in its feature order (large INT64 values as "
-            'strings). `userDefinedContext` `{"output": "probability"}` answers the probability (multiclass: the '
-            "per-class list as a JSON string) instead of the label or value. Every permanent error is 400 "
-            '`{"errorMessage": ...}` naming the call and the field.'
-        ),
-        response_class=JSONBytesResponse,
-        openapi_extra={
-            "parameters": [_model_parameter()],
-            "requestBody": _body_schema(["calls"], {"calls": {"type": "array", "items": call}}),
-            "responses": {
-                **json_response({"type": "object", "required": ["replies"]}),
-                "400": {"description": "A permanent error: BigQuery does not retry it", **_error_message_schema()},
+        return bigquery
+
+    def operation(spec: ModelSpec) -> dict[str, Any]:
+        return {
+            "summary": f"BigQuery remote function of {spec.name}: one reply per call, in order",
+            "description": (
+                "BigQuery's request: each call the model's input values in its feature order "
+                f"({', '.join(spec.feature_names)}; large INT64 values may come as strings). `userDefinedContext` "
+                '`{"output": "probability"}` answers the probability (multiclass: the per-class list as a JSON '
+                'string) instead of the label or value. Every permanent error is 400 `{"errorMessage": ...}` naming '
+                "the call and the field."
+            ),
+            "openapi_extra": {
+                "requestBody": _body_schema(["calls"], {"calls": {"type": "array", "items": _call_schema(spec)}}),
+                "responses": {
+                    **json_response({"type": "object", "required": ["replies"]}),
+                    "400": {"description": "A permanent error: BigQuery does not retry it", **_error_message_schema()},
+                },
             },
-        },
-    )
+        }
+
+    _add_per_model(router, settings, "/bigquery", endpoint, operation)
 
 
 def _add_snowflake(router: APIRouter, settings: Settings) -> None:
-    async def snowflake(request: Request) -> JSONBytesResponse:
-        name = request.path_params["model"]
-        request.state.model = name
-        request.state.batch_id = request.headers.get(SNOWFLAKE_BATCH_ID)
-        try:
-            _check_snowflake_headers(request)
-            output = warehouse_calls.parse_output(request.query_params.get("output"))
-            body = _snowflake_body(request, await read_body(request, settings.max_body_bytes), settings.max_body_bytes)
-            return await _answer(body, lambda: snowflake_rows(name, body, output, settings))
-        except (InvalidInputError, NotFoundError) as exc:  # Snowflake retries 5xx and 429 only: 400 ends the query
-            return JSONBytesResponse(core_error_body(exc), status_code=400)
+    def endpoint(fixed: str | None) -> Endpoint:
+        async def snowflake(request: Request) -> JSONBytesResponse:
+            name = fixed or request.path_params["model"]
+            request.state.model = name
+            request.state.batch_id = request.headers.get(SNOWFLAKE_BATCH_ID)
+            try:
+                _check_snowflake_headers(request)
+                output = warehouse_calls.parse_output(request.query_params.get("output"))
+                raw = await read_body(request, settings.max_body_bytes)
+                body = _snowflake_body(request, raw, settings.max_body_bytes)
+                return await _answer(body, lambda: snowflake_rows(name, body, output, settings))
+            except (InvalidInputError, NotFoundError) as exc:  # Snowflake retries 5xx and 429 only: 400 ends the query
+                return JSONBytesResponse(core_error_body(exc), status_code=400)
 
-    row = {"type": "array", "items": {"type": ["integer", "number", "string", "null"]}}
-    output = {"name": "output", "in": "query", "required": False, "schema": {"enum": ["label", "probability"]}}
-    router.add_api_route(
-        "/snowflake/{model}",
-        snowflake,
-        methods=["POST"],
-        summary="Snowflake external function: one result per row, by row number",
-        description=(
-            "Snowflake's batch: each row its row number then the model's input values in feature order. "
-            "`?output=probability` answers the probability instead of the label or value. A bad row is 400 "
-            "naming the row and the field."
-        ),
-        response_class=JSONBytesResponse,
-        openapi_extra={
-            "parameters": [_model_parameter(), output],
-            "requestBody": _body_schema(["data"], {"data": {"type": "array", "items": row}}),
-            "responses": {**json_response({"type": "object", "required": ["data"]}), **error_responses(400, 413)},
-        },
-    )
+        return snowflake
+
+    def operation(spec: ModelSpec) -> dict[str, Any]:
+        outputs = ["label", "probability"] if spec.is_classifier else ["label"]
+        output = {"name": "output", "in": "query", "required": False, "schema": {"enum": outputs}}
+        return {
+            "summary": f"Snowflake external function of {spec.name}: one result per row, by row number",
+            "description": (
+                "Snowflake's batch: each row its row number then the model's input values in feature order "
+                f"({', '.join(spec.feature_names)}). `?output=probability` answers a classifier's probability "
+                "instead of its label. A bad row is 400 naming the row and the field."
+            ),
+            "openapi_extra": {
+                "parameters": [output],
+                "requestBody": _body_schema(["data"], {"data": {"type": "array", "items": _call_schema(spec, 1)}}),
+                "responses": {**json_response({"type": "object", "required": ["data"]}), **error_responses(400, 413)},
+            },
+        }
+
+    _add_per_model(router, settings, "/snowflake", endpoint, operation)
+
+
+Endpoint = Callable[[Request], Awaitable[JSONBytesResponse]]
+
+
+def _add_per_model(
+    router: APIRouter,
+    settings: Settings,
+    prefix: str,
+    endpoint: Callable[[str | None], Endpoint],
+    operation: Callable[[ModelSpec], dict[str, Any]],
+) -> None:
+    """``POST prefix/NAME`` per documented model with its own schema, then ``POST prefix/{model}`` undocumented for
+    the rest (an unknown name, a model whose inputs the schema cannot state), served by the same endpoint."""
+    for spec in _documented_specs(settings):
+        path = f"{prefix}/{spec.name}"
+        router.add_api_route(
+            path, endpoint(spec.name), methods=["POST"], response_class=JSONBytesResponse, **operation(spec)
+        )
+    router.add_api_route(f"{prefix}/{{model}}", endpoint(None), methods=["POST"], include_in_schema=False)
 
 
 def _body_schema(required: list[str], properties: dict[str, Any]) -> dict[str, Any]:

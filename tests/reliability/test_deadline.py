@@ -12,6 +12,7 @@ import pytest
 from fastapi import FastAPI
 from starlette.requests import Request
 
+from core.errors import DeadlineExceededError
 from handlers import aws_lambda
 from handlers.aws_events.guard import Guarded
 from handlers.http_app import create_app
@@ -98,13 +99,31 @@ def test_a_bad_timeout_stops_the_start(monkeypatch: pytest.MonkeyPatch, raw: str
         Settings.from_env()
 
 
-@pytest.mark.parametrize("name", sorted(KIND_EXAMPLES))
+RETRIED_KINDS = ("s3", "sqs")
+"""Kinds whose caller retries a failed invocation: past the deadline they raise, so the event is not lost."""
+OWN_CONTRACT_KINDS = ("redshift",)
+"""Kinds that answer errors in their caller's own contract (Redshift's ``success: false``)."""
+
+
+@pytest.mark.parametrize("name", sorted(set(KIND_EXAMPLES) - {*RETRIED_KINDS, *OWN_CONTRACT_KINDS}))
 def test_every_lambda_event_kind_without_time_left_gets_the_http_deadline_body(name: str) -> None:
     context = FakeContext(remaining_ms=100)  # less than the margin left for answering
     answer = aws_lambda.handler(KIND_EXAMPLES[name], context)
     body = json.loads(delivered(answer).body) if name == "http" else answer
     assert body == json.loads(delivered(aws_lambda.handler(KIND_EXAMPLES["http"], context)).body)
     assert body["error"]["type"] == "DeadlineExceededError"
+
+
+@pytest.mark.parametrize("name", RETRIED_KINDS)
+def test_a_retried_kind_without_time_left_fails_the_invocation_so_its_event_is_retried(name: str) -> None:
+    with pytest.raises(DeadlineExceededError):
+        aws_lambda.handler(KIND_EXAMPLES[name], FakeContext(remaining_ms=100))
+
+
+@pytest.mark.parametrize("name", OWN_CONTRACT_KINDS)
+def test_a_warehouse_kind_without_time_left_answers_the_deadline_in_its_own_contract(name: str) -> None:
+    answer = json.loads(aws_lambda.handler(KIND_EXAMPLES[name], FakeContext(remaining_ms=100)))
+    assert answer["success"] is False and "deadline" in answer["error_msg"]
 
 
 def test_an_event_kind_past_its_budget_gets_504_json_in_time(

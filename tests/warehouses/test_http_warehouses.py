@@ -247,11 +247,15 @@ def test_the_warehouse_routes_sit_behind_the_api_key() -> None:
         assert keyed.post(path, json=body, headers={"X-API-Key": key}).status_code == 200
 
 
-def test_openapi_shows_the_warehouse_routes(client: TestClient) -> None:
+def test_openapi_shows_each_models_warehouse_routes_with_one_value_per_feature(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
-    for path in ("/bigquery/{model}", "/snowflake/{model}"):
-        parameter = paths[path]["post"]["parameters"][0]
-        assert parameter["name"] == "model" and parameter["schema"]["enum"] == MODELS
+    for name, spec in model_specs().items():
+        bigquery = paths[f"/bigquery/{name}"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+        call = bigquery["properties"]["calls"]["items"]
+        assert call["minItems"] == call["maxItems"] == len(spec.features)
+        snowflake = paths[f"/snowflake/{name}"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+        assert snowflake["properties"]["data"]["items"]["maxItems"] == len(spec.features) + 1  # the row number first
+    assert not {"/bigquery/{model}", "/snowflake/{model}"} & set(paths)  # unknown names answer, undocumented
 
 
 def test_snowflake_row_numbers_go_back_exactly_even_past_a_floats_precision(client: TestClient) -> None:
