@@ -46,6 +46,19 @@ def test_the_deployment_bucket_blocks_public_access_and_keeps_versions() -> None
     assert bucket["blockPublicAccess"] is True and bucket["versioning"] is True
 
 
+def test_every_bucket_an_event_reads_is_declared_private_and_versioned() -> None:
+    """An ``s3`` event naming a bucket that is not under ``provider.s3`` makes osls create it with no guard."""
+    declared = CONFIG["provider"].get("s3", {})
+    named = {e["s3"]["bucket"] for f in CONFIG["functions"].values() for e in f.get("events", []) if "s3" in e}
+    assert named and named <= set(declared), named - set(declared)
+    for key in named:
+        bucket = declared[key]
+        assert bucket["publicAccessBlockConfiguration"] == dict.fromkeys(
+            ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"), True
+        ), key
+        assert bucket["versioningConfiguration"] == {"Status": "Enabled"}, key
+
+
 def test_both_apis_log_json_lines_that_join_the_service_lines_on_the_request_id() -> None:
     logs = CONFIG["provider"]["logs"]
     assert logs["restApi"]["accessLogging"] is True and logs["restApi"]["executionLogging"] is False
