@@ -59,6 +59,14 @@ def test_every_bucket_an_event_reads_is_declared_private_and_versioned() -> None
         assert bucket["versioningConfiguration"] == {"Status": "Enabled"}, key
 
 
+def test_redshift_may_invoke_the_alias_its_sql_names_the_one_snapstart_applies_to() -> None:
+    permission = CONFIG["resources"]["Resources"]["RedshiftInvokePermission"]["Properties"]
+    assert permission["FunctionName"] == {"Ref": "PredictSnapStartLambdaAlias"}  # osls names the alias "snapstart"
+    assert CONFIG["functions"]["predict"]["snapStart"] is True
+    sql = re.findall(r"^LAMBDA '([^']+)'$", (ROOT / "README.md").read_text(), flags=re.MULTILINE)
+    assert sql and all(name.endswith("-predict:snapstart") for name in sql), sql
+
+
 def test_both_apis_log_json_lines_that_join_the_service_lines_on_the_request_id() -> None:
     logs = CONFIG["provider"]["logs"]
     assert logs["restApi"]["accessLogging"] is True and logs["restApi"]["executionLogging"] is False
