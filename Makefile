@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8080
 
-.PHONY: install serve test lint typecheck unit emulator models lock clean bench bench-deps test-deps soak deploy-deps bundles package package-size deploy-aws secrets-baseline schemathesis
+.PHONY: install serve test lint typecheck unit emulator models lock clean bench bench-deps test-deps soak deploy-deps bundles package package-size deploy-aws secrets-baseline schemathesis checkov-deps
 
 install: $(VENV)/.installed
 
@@ -32,8 +32,18 @@ test-deps:
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
 
-unit: install test-deps deploy-deps
+unit: install test-deps deploy-deps checkov-deps
 	$(BIN)/python -m pytest -q
+
+# checkov, the deploy files' security scanner (tests/deploy/test_checkov.py), in a venv of its own: it pins its
+# dependencies, which would clash with requirements.lock. requirements/checkov.lock holds every exact pin.
+CHECKOV_VENV := .venv-checkov
+checkov-deps: $(CHECKOV_VENV)/.installed
+
+$(CHECKOV_VENV)/.installed: requirements/checkov.lock
+	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -r requirements/checkov.lock
+	touch $@
 
 # Rescan for credentials into .secrets.baseline, keeping the reviewed labels; then review what is new with
 # `.venv/bin/detect-secrets audit .secrets.baseline` (tests/reliability/test_secrets.py fails until it is).

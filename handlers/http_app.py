@@ -88,7 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Each add wraps the previous one: the deadline times only the app's work, auth answers 401 before
     # it, CORS answers preflights without a key, and the access log, outermost, sees every answer.
     app.add_middleware(DeadlineMiddleware, seconds=settings.request_timeout_seconds)
-    app.add_middleware(ApiKeyMiddleware, hashes=settings.api_key_hashes)
+    app.add_middleware(ApiKeyMiddleware, hashes=settings.api_key_hashes, secret_id=settings.secret_id)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=list(settings.cors_origins),

@@ -8,7 +8,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.paths import MODELS_DIR
-from handlers.middleware.auth import api_key_hashes
+from handlers.middleware.auth import api_key_hashes, secret_key_hashes
+from handlers.secrets import SECRET_VARIABLE, stored_secret
+
+EXPORTED_SECRETS = ("X_BEARER_TOKEN",)
+"""Entries of the secret store that the tweet sources read from the process's environment (never the function's
+configuration, which ``lambda:GetFunctionConfiguration`` shows): set from the store at start-up."""
 
 
 def _int(name: str, default: int) -> int:
@@ -56,6 +61,28 @@ def _names(name: str) -> tuple[str, ...] | None:
     return names or None
 
 
+def _secret_id() -> str | None:
+    """``SECRETS_MANAGER_SECRET_ID``, refused beside ``API_KEYS``: keys come from one place, never half from each."""
+    secret_id = os.environ.get(SECRET_VARIABLE, "").strip() or None
+    if secret_id and (os.environ.get("API_KEYS", "").strip() or os.environ.get("API_KEYS_FILE", "").strip()):
+        raise ValueError(f"set either {SECRET_VARIABLE} or API_KEYS/API_KEYS_FILE, not both")
+    return secret_id
+
+
+def _key_hashes(secret_id: str | None) -> frozenset[str]:
+    """The accepted keys at start-up: the secret store's (exporting its X token too), else the environment's."""
+    required = _flag("AUTH_REQUIRED")
+    if secret_id is None:
+        return api_key_hashes(os.environ, required=required)
+    secret = stored_secret(secret_id)
+    hashes = secret_key_hashes(secret, required=required)
+    for name in EXPORTED_SECRETS:
+        value = secret.values().get(name, "").strip()
+        if value and not os.environ.get(name, "").strip():
+            os.environ[name] = value
+    return hashes
+
+
 def _script_url(name: str) -> str | None:
     raw = os.environ.get(name, "").strip()
     if raw and not (raw.startswith(("https://", "http://", "/")) and raw.endswith(".js")):
@@ -71,6 +98,9 @@ class Settings:
     max_body_bytes: int
     api_key_hashes: frozenset[str] = field(default=frozenset(), repr=False)
     """sha256 hex digests of the accepted ``X-API-Key`` values; empty means the service is open."""
+    secret_id: str | None = None
+    """``SECRETS_MANAGER_SECRET_ID``: the secret whose ``API_KEYS`` the service accepts, read again on a refused
+    key (``handlers.secrets``); ``api_key_hashes`` then holds its keys as they were at start-up."""
     request_timeout_seconds: float = 30.0
     """Each request's budget; on Lambda the invocation's remaining time lowers it."""
     access_log: bool = True
@@ -103,12 +133,14 @@ class Settings:
     @classmethod
     def from_env(cls) -> Settings:
         origins = os.environ.get("CORS_ALLOW_ORIGINS", "*")
+        secret_id = _secret_id()
         return cls(
             models_dir=Path(os.environ.get("MODELS_DIR") or MODELS_DIR),
             cors_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
             max_batch_rows=_int("MAX_BATCH_ROWS", 100_000),
             max_body_bytes=_int("MAX_BODY_BYTES", 32 * 1024 * 1024),
-            api_key_hashes=api_key_hashes(os.environ, required=_flag("AUTH_REQUIRED")),
+            api_key_hashes=_key_hashes(secret_id),
+            secret_id=secret_id,
             request_timeout_seconds=_seconds("REQUEST_TIMEOUT_SECONDS", 30.0),
             access_log=os.environ.get("ACCESS_LOG", "on").strip().lower() not in ("off", "0", "false", "no"),
             google_cloud_project=os.environ.get("GOOGLE_CLOUD_PROJECT") or os.environ.get("GCP_PROJECT") or None,

@@ -5,7 +5,8 @@ under different envelopes: a list of calls, each the SQL function's arguments. T
 them once, for every adapter: one reply per call, in order, or an ``InvalidInputError`` naming the call
 (``what`` and its index) and the field, in the words the HTTP routes use for the same value (the checks
 of ``core.prediction.features``). A warehouse sends SQL NULL as JSON ``null`` and large integers as JSON
-strings, so a string holding a plain decimal number is read as that number, and ``null`` is refused.
+strings, so a string holding a plain decimal number is read as that number (for a category feature, a
+string is the category), and ``null`` is a missing value where the model handles one, refused elsewhere.
 
 The answer is a pure function of the calls and the model's version, so a repeated request (every
 warehouse retries) gets the same replies.
@@ -32,8 +33,8 @@ from core.errors import InvalidInputError, LimitExceededError, MalformedBodyErro
 from core.paths import MODELS_DIR
 from core.prediction import service
 from core.prediction.catalogue import ModelsAt, snapshot_of
-from core.prediction.features import Matrix, check_matrix, json_value, parse_number
-from core.prediction.spec import ModelSpec
+from core.prediction.features import Matrix, check_matrix, feature_value, parse_number
+from core.prediction.spec import Feature, ModelSpec
 
 Output = Literal["label", "probability"]
 """What each reply is: the label (a regression's value), or the probability (binary: of the positive class;
@@ -116,9 +117,8 @@ def answer_json_calls(
     """
     models_dir = snapshot_of(models_dir)  # one version for every call
     spec = service.served_model(name, models_dir).spec
-    try:
-        tuples = _decoder(len(spec.features), keyed).decode(raw)
-    except (msgspec.ValidationError, msgspec.DecodeError, UnicodeDecodeError):
+    tuples = _decoded_numbers(spec, raw, keyed)
+    if tuples is None:
         return _answer_decoded(name, _loads(raw, container), output, keyed, what, container, max_rows, models_dir)
     _checked(name, output, len(tuples), what, container, max_rows, models_dir)
     if not tuples:
@@ -147,6 +147,18 @@ def _keys(column: Matrix, tuples: list[Any]) -> list[int]:
 def _check_key(index: int, key: int) -> None:
     if not -KEY_LIMIT <= key < KEY_LIMIT:
         raise InvalidInputError(f"row {index}: its row number {key} is not a 64-bit integer", field="data")
+
+
+def _decoded_numbers(spec: ModelSpec, raw: bytes, keyed: bool) -> list[Any] | None:
+    """The calls as tuples of numbers when every one is exactly that; ``None`` sends them to the precise path,
+    as it does for a model with a category feature (whose values are strings, never numbers)."""
+    if _has_categories(spec):
+        return None
+    try:
+        tuples: list[Any] = _decoder(len(spec.features), keyed).decode(raw)
+    except (msgspec.ValidationError, msgspec.DecodeError, UnicodeDecodeError):
+        return None
+    return tuples
 
 
 @functools.cache
@@ -226,6 +238,8 @@ def _fast_matrix(spec: ModelSpec, calls: Sequence[Any]) -> Matrix | None:
     numpy alone would turn ``"3"`` into 3.0, ``true`` into 1.0 and ``null`` into NaN, so the values' types are
     checked too (a few milliseconds for 50,000 calls); anything else takes the precise path.
     """
+    if _has_categories(spec):
+        return None
     try:
         x = np.array(calls, dtype=np.float64)
     except (ValueError, TypeError):
@@ -244,9 +258,20 @@ def _precise_matrix(spec: ModelSpec, calls: Sequence[Any], what: str, container:
     for i, call in enumerate(calls):
         if not isinstance(call, list | tuple) or len(call) != width:
             raise _arity_error(spec, call, i, what, container)
-        for j, (feature, value) in enumerate(zip(spec.feature_names, call, strict=True)):
-            x[i, j] = parse_number(value, feature, i) if isinstance(value, str) else json_value(value, feature, i)
+        for j, (feature, value) in enumerate(zip(spec.features, call, strict=True)):
+            x[i, j] = _call_value(value, feature, i)
     return x
+
+
+def _call_value(value: Any, feature: Feature, index: int) -> float:
+    """A number, a number as a string (BigQuery's INT64), a category's string, or null where a value may be missing."""
+    if isinstance(value, str) and feature.kind != "category":
+        return parse_number(value, feature.name, index)
+    return feature_value(value, feature, index)
+
+
+def _has_categories(spec: ModelSpec) -> bool:
+    return any(feature.kind == "category" for feature in spec.features)
 
 
 def _arity_error(spec: ModelSpec, call: Any, index: int, what: str, container: str) -> InvalidInputError:

@@ -1,10 +1,13 @@
 """Optional API-key authentication for every route but the open ones, alike on all platforms.
 
-Keys come only from the environment, read once at cold start: ``API_KEYS`` (entries separated by commas
-or newlines) and the file named by ``API_KEYS_FILE`` (how Cloud Run and Cloud Functions mount a Secret
-Manager secret as a volume). ``--set-secrets API_KEYS=...`` on Google Cloud and ``${ssm:...}`` in
-serverless.yml put a secret manager's value into ``API_KEYS`` itself, so no cloud SDK is needed.
-An entry is a key, or ``sha256:<64 hex digits>`` so that a deployment may store only hashes.
+Keys come from one of two places. The environment, read once at cold start: ``API_KEYS`` (entries separated
+by commas or newlines) and the file named by ``API_KEYS_FILE`` (how Cloud Run and Cloud Functions mount a
+Secret Manager secret as a volume; ``--set-secrets API_KEYS=...`` puts one in ``API_KEYS`` itself); this is
+what ``make serve`` and the tests use. Or a secret store (``handlers.secrets``, AWS Secrets Manager on
+Lambda), whose ``API_KEYS`` entry is read at start-up and read again when a presented key is refused (at
+most once a minute), so a key added by a rotation is accepted without a redeploy, and one removed stops
+being accepted at that look-up. An entry is a key, or ``sha256:<64 hex digits>`` so that a deployment may
+store only hashes.
 
 Only hashes are kept in memory. A presented ``X-API-Key`` is hashed and compared with every accepted
 hash by ``hmac.compare_digest``, without stopping at the first match, so the time taken says nothing
@@ -21,15 +24,20 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import re
 from collections.abc import Mapping
 from pathlib import Path
 
+from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from core.errors import UnauthorizedError
 from handlers.errors import core_error_body, status_for
 from handlers.responses import JSONBytesResponse
+from handlers.secrets import CachedSecret, stored_secret
+
+logger = logging.getLogger(__name__)
 
 HEADER = "X-API-Key"
 """Not ``Authorization``: with platform IAM on, Cloud Run and API Gateway consume that header themselves."""
@@ -45,13 +53,14 @@ MIN_KEY_LENGTH = 16
 _HEX_DIGEST = re.compile(r"[0-9a-f]{64}")
 
 
-def api_key_hashes(environ: Mapping[str, str], *, required: bool = False) -> frozenset[str]:
+def api_key_hashes(environ: Mapping[str, str], *, required: bool = False, origin: str = "") -> frozenset[str]:
     """The sha256 hex digests of the keys in ``API_KEYS`` and ``API_KEYS_FILE``.
 
     Raises ``ValueError`` at start-up for an unreadable file, a malformed entry, or no key at all when
-    ``required``; messages name the variable and the entry's position, never its value.
+    ``required``; messages name the variable (after ``origin``, the secret it came from, if any) and the
+    entry's position, never its value.
     """
-    sources = [("API_KEYS", environ.get("API_KEYS", ""))]
+    sources = [(f"{origin}API_KEYS", environ.get("API_KEYS", ""))]
     path = environ.get("API_KEYS_FILE", "").strip()
     if path:
         try:
@@ -64,7 +73,7 @@ def api_key_hashes(environ: Mapping[str, str], *, required: bool = False) -> fro
         for position, entry in enumerate((e.strip() for e in re.split(r"[,\n]", text) if e.strip()), start=1)
     )
     if required and not hashes:
-        raise ValueError("AUTH_REQUIRED is set but neither API_KEYS nor API_KEYS_FILE holds a key")
+        raise ValueError(f"AUTH_REQUIRED is set but neither {origin}API_KEYS nor API_KEYS_FILE holds a key")
     return hashes
 
 
@@ -98,12 +107,52 @@ def _presented_keys(scope: Scope) -> list[bytes]:
     return [key for name, value in scope["headers"] if name == wanted for key in value.split(b",")]
 
 
-class ApiKeyMiddleware:
-    """Answers 401 with the one JSON error body unless the request carries an accepted ``X-API-Key``."""
+def secret_key_hashes(secret: CachedSecret, *, required: bool = False) -> frozenset[str]:
+    """The hashes of the keys in a secret's ``API_KEYS`` entry (read now if not yet held); errors name the secret."""
+    return api_key_hashes(secret.values(), required=required, origin=f"secret {secret.store.name}: ")
 
-    def __init__(self, app: ASGIApp, *, hashes: frozenset[str]) -> None:
+
+class StoredKeys:
+    """The accepted hashes of a secret store's ``API_KEYS``, derived again only when the secret's values change.
+
+    A rotation that leaves the entry malformed or empty is logged and ignored: the keys held stay accepted,
+    rather than the service refusing every client or, worse, opening to every caller.
+    """
+
+    def __init__(self, secret: CachedSecret) -> None:
+        self.secret = secret
+        self._version = secret.version
+        self._hashes = tuple(secret_key_hashes(secret, required=True))
+
+    def hashes(self) -> tuple[str, ...]:
+        if self.secret.version != self._version:
+            self._version = self.secret.version
+            try:
+                self._hashes = tuple(secret_key_hashes(self.secret, required=True))
+            except ValueError as exc:
+                logger.error("the rotated API keys are not used, the previous ones are kept: %s", exc)
+        return self._hashes
+
+    async def look_again(self) -> bool:
+        """Read the secret again (at most once a minute, off the event loop); True if its values changed."""
+        return await run_in_threadpool(self.secret.refresh)
+
+
+class ApiKeyMiddleware:
+    """Answers 401 with the one JSON error body unless the request carries an accepted ``X-API-Key``.
+
+    ``hashes`` are the keys of the environment; with ``secret_id`` the keys are instead those of that secret
+    in the store (``handlers.secrets``), looked up again when a presented key is refused.
+    """
+
+    def __init__(self, app: ASGIApp, *, hashes: frozenset[str], secret_id: str | None = None) -> None:
         self.app = app
-        self.hashes = tuple(hashes)
+        self.stored = StoredKeys(stored_secret(secret_id)) if secret_id else None
+        self.fixed = tuple(hashes)
+
+    @property
+    def hashes(self) -> tuple[str, ...]:
+        return self.stored.hashes() if self.stored is not None else self.fixed
 
     def accepts(self, key: bytes) -> bool:
         digest = hashlib.sha256(key).hexdigest()
@@ -117,7 +166,7 @@ class ApiKeyMiddleware:
             await self.app(scope, receive, send)
             return
         keys = _presented_keys(scope)
-        if len(keys) == 1 and self.accepts(keys[0]):
+        if len(keys) == 1 and (self.accepts(keys[0]) or await self._accepts_after_looking_again(keys[0])):
             await self.app(scope, receive, send)
             return
         reason = (
@@ -132,3 +181,7 @@ class ApiKeyMiddleware:
         await JSONBytesResponse(core_error_body(error), status_code=status_for(error), headers=headers)(
             scope, receive, send
         )
+
+    async def _accepts_after_looking_again(self, key: bytes) -> bool:
+        """A refused key may be one a rotation just added: look at the store again (rate-limited) and retry."""
+        return self.stored is not None and await self.stored.look_again() and self.accepts(key)
