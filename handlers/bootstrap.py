@@ -32,7 +32,6 @@ a Lambda SnapStart restore the first invocation refreshes before it answers.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import os
 import threading
@@ -46,6 +45,7 @@ from core.prediction.catalogue import catalogue_of
 from core.prediction.store.live import StoreCatalogue
 from handlers.models_source import models
 from handlers.settings import Settings, settings
+from handlers.snapstart import after_restore
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -95,11 +95,7 @@ def schedule_refreshes(catalogue: StoreCatalogue, platform: Platform) -> None:
     if platform.runs_between_requests:
         catalogue.start_background()
         return
-    try:
-        restore_hooks = importlib.import_module("snapshot_restore_py")
-    except ImportError:
-        return
-    restore_hooks.register_after_restore(catalogue.mark_due)
+    after_restore(catalogue.mark_due)
 
 
 def warm_analyses(config: Settings) -> None:
