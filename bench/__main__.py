@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bench import batch, bundles, coldstart, importtime, load, sections, trees, tweets, warehouses, wrk
+from bench import batch, bundles, coldstart, importtime, load, model_store, sections, trees, tweets, warehouses, wrk
 from bench.report import Report
 from bench.servers import ROOT, Running, start
 
@@ -84,6 +84,7 @@ def measure(args: argparse.Namespace, report: Report) -> None:
         report, [r for m in ("diabetes", "diabetes-gbm") for r in warehouses.measure(m, 50_000, runs)]
     )
 
+    sections.model_store.add(report, model_store.measure(runs, seconds))
     _tweet_charts(args, report, runs)
     sections.bundles.add(report, bundles.bundles())
 

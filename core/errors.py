@@ -12,7 +12,9 @@ the request without reading a traceback.
   * LimitExceededError                   a configured limit: rows per batch, body size, users, ``n``
   * NotFoundError                        something named in the request does not exist
     * UnknownModelError                  no model by that name
+    * UnknownVersionError                the model has no version by that name (a pinned request, a promote)
     * UnknownAccountError                no such account, or no tweets for it
+  * ConflictError                      the change would overwrite what must not change (a published version)
   * ModelUnavailableError                the artifact is missing or does not match its recorded sha256
   * SourceUnavailableError               the configured tweet file cannot be read in this deployment
   * UpstreamError                        a service we call (the X API) failed
@@ -66,8 +68,16 @@ class UnknownModelError(NotFoundError):
     """No model is registered under the requested name."""
 
 
+class UnknownVersionError(NotFoundError):
+    """The model exists but has no version by the requested name (pinned in a request, or given to a command)."""
+
+
 class UnknownAccountError(NotFoundError):
     """The account does not exist, is suspended, or has no tweets in the source."""
+
+
+class ConflictError(CoreError):
+    """The request would replace something that is immutable once written (a published model version)."""
 
 
 class ModelUnavailableError(CoreError):

@@ -20,6 +20,14 @@ This module is the only place that decides the start-up policy; each adapter mak
 
 A failing warm-up is logged and the service starts: what it would have loaded is loaded by the first
 request that needs it, which answers 503 naming what is missing, exactly as if nothing had been warmed.
+
+With ``MODELS_URI`` the models warm-up opens the store (``handlers.models_source``): every model at its
+alias is downloaded, checked and loaded before the first request, and a store that cannot be read stops
+the start-up with an error naming it (a service that would answer 503 to everything should not start).
+New versions are then picked up every ``MODELS_REFRESH_SECONDS``: by a background thread where the
+process runs between requests (Cloud Run), else lazily by the first request after the interval (Lambda
+and Cloud Functions freeze an idle instance, threads included; Cloud Functions forks after import). After
+a Lambda SnapStart restore the first invocation refreshes before it answers.
 """
 
 from __future__ import annotations
@@ -33,9 +41,11 @@ from typing import TYPE_CHECKING
 
 from core.analysis.tweets.sources import source_from_setting
 from core.errors import CoreError
-from core.prediction.registry import model_specs
-from core.prediction.service import served_model
+from core.prediction.catalogue import catalogue_of
+from core.prediction.store.live import StoreCatalogue
+from handlers.models_source import models
 from handlers.settings import Settings, settings
+from handlers.snapstart import after_restore
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -50,20 +60,42 @@ class Platform:
     name: str
     forks_after_import: bool
     """The server imports the adapter in one process and serves in a forked child (gunicorn)."""
+    runs_between_requests: bool = False
+    """The process keeps running while idle, so a background thread may refresh the models store."""
 
 
 AWS_LAMBDA = Platform("aws_lambda", forks_after_import=False)
-CLOUD_RUN = Platform("cloud_run", forks_after_import=False)
+CLOUD_RUN = Platform("cloud_run", forks_after_import=False, runs_between_requests=True)
 CLOUD_FUNCTIONS = Platform("gcf", forks_after_import=True)
 
 
 def warm_models(config: Settings) -> None:
     """Load every model once; one that cannot load is logged and answers 503 naming itself when asked for."""
-    for name in model_specs(config.models_dir):
+    catalogue = catalogue_of(models(config))
+    for name in catalogue.specs():
         try:
-            served_model(name, config.models_dir)
+            catalogue.served(name)
         except CoreError as exc:
             logger.error("model %s cannot be served: %s", name, exc.message)
+
+
+def _log_swaps() -> None:
+    """Each swap is an INFO line (model, version, alias, the version before), as the errors are: to stderr, or
+    to the handler the platform gave the root logger (Lambda's)."""
+    swaps = logging.getLogger("core.prediction.store")
+    swaps.setLevel(logging.INFO)
+    if not logging.getLogger().handlers and not swaps.handlers:
+        swaps.addHandler(logging.StreamHandler())
+
+
+def schedule_refreshes(catalogue: StoreCatalogue, platform: Platform) -> None:
+    """Refresh the store in the background where the process runs between requests; else lazily (the default),
+    and at once after a SnapStart restore (Lambda's ``snapshot_restore_py``, present only in its runtime)."""
+    _log_swaps()
+    if platform.runs_between_requests:
+        catalogue.start_background()
+        return
+    after_restore(catalogue.mark_due)
 
 
 def warm_analyses(config: Settings) -> None:
@@ -117,6 +149,9 @@ def start(platform: Platform) -> Settings:
                 _deferred.append(warm_up)
         else:
             warm_up.run(config)
+    catalogue = models(config)
+    if isinstance(catalogue, StoreCatalogue):
+        schedule_refreshes(catalogue, platform)
     return config
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.errors import (
+    ConflictError,
     CoreError,
     DeadlineExceededError,
     EmptyInputError,
@@ -29,6 +30,7 @@ STATUS_BY_ERROR: dict[type[Exception], int] = {
     InvalidInputError: 422,
     UnauthorizedError: 401,
     NotFoundError: 404,
+    ConflictError: 409,
     LimitExceededError: 413,
     UpstreamRateLimitedError: 429,
     ModelUnavailableError: 503,

@@ -25,6 +25,7 @@ from cloudevents.http import CloudEvent
 from core.errors import CoreError, InvalidInputError, MalformedBodyError
 from core.prediction.service import predict_batch
 from handlers.errors import core_error_body
+from handlers.models_source import models
 from handlers.settings import settings
 
 
@@ -56,7 +57,7 @@ def predict_message(cloud_event: CloudEvent) -> dict[str, Any]:
             raise InvalidInputError("the message has no 'model' attribute naming the model", field="model")
         config = settings()
         content_type = attributes.get("contentType", "application/json")
-        result = predict_batch(str(model), body, content_type, config.max_batch_rows, config.models_dir)
+        result = predict_batch(str(model), body, content_type, config.max_batch_rows, models(config))
     except CoreError as exc:
         entry = {"severity": "ERROR", "message": f"message {message_id}: {exc.message}", "messageId": message_id}
         return entry | core_error_body(exc)

@@ -2,19 +2,22 @@
 
 ``complete``: done. ``refused``: permanent (the error manifest is written when the output is known;
 logged either way): acknowledge, never retry. ``retry``: transient (storage throttled or unreachable):
-nothing committed, let the source deliver it again. Every outcome is one JSON log line.
+nothing committed, let the source deliver it again. Every outcome is one JSON log line. The model comes
+from where the service's do (``handlers.models_source``: the bundled directory or ``MODELS_URI``).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from core.errors import CoreError
 from core.scoring.drops import is_transient
 from core.scoring.job import ScoreRequest, score
+from handlers.models_source import models
+from handlers.settings import settings
 from handlers.storage import storage_for
 
 logger = logging.getLogger(__name__)
@@ -39,7 +42,7 @@ def run(request: ScoreRequest, source: str) -> Outcome:
     """Score ``request``; the outcome says whether the source should consider it delivered."""
     base = {"source": source, "model": request.model, "input": request.input, "output": request.output}
     try:
-        manifest = score(request, storage_for)
+        manifest = score(replace(request, models_dir=models(settings())), storage_for)
     except Exception as exc:  # noqa: BLE001 - sorted into retry or refused below; never lost silently
         error = {"type": type(exc).__name__, "message": getattr(exc, "message", str(exc))}
         status: Status = "retry" if is_transient(exc) else "refused"

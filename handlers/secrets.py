@@ -26,6 +26,8 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
+from handlers.snapstart import after_restore
+
 logger = logging.getLogger(__name__)
 
 SECRET_VARIABLE = "SECRETS_MANAGER_SECRET_ID"  # pragma: allowlist secret
@@ -134,14 +136,5 @@ class CachedSecret:
 def stored_secret(secret_id: str) -> CachedSecret:
     """The one cached copy of ``secret_id`` per process, refreshed after a SnapStart restore where that exists."""
     secret = CachedSecret(SecretsManagerStore(secret_id))
-    _after_snapstart_restore(lambda: secret.refresh(force=True))
+    after_restore(lambda: secret.refresh(force=True))
     return secret
-
-
-def _after_snapstart_restore(hook: Callable[[], object]) -> None:
-    """Runs ``hook`` after each SnapStart restore: ``snapshot_restore_py`` exists only in Lambda's Python runtime."""
-    try:
-        from snapshot_restore_py import register_after_restore  # type: ignore[import-not-found]
-    except ImportError:
-        return
-    register_after_restore(hook)

@@ -40,6 +40,14 @@ def _seconds(name: str, default: float) -> float:
     return value
 
 
+def _seconds_or_off(name: str, default: float) -> float:
+    """A number of seconds, or 0 for "never"."""
+    raw = os.environ.get(name, "").strip()
+    if raw in ("0", "0.0", "off"):
+        return 0.0
+    return _seconds(name, default)
+
+
 def _flag(name: str) -> bool:
     raw = os.environ.get(name, "").strip().lower()
     if raw not in ("", "0", "false", "no", "1", "true", "yes"):
@@ -109,6 +117,14 @@ class Settings:
     matplotlib; on where start-up is free or snapshotted (the Lambda tweets function), off where one server
     also answers predictions and should start fast (Cloud Run's default)."""
 
+    models_uri: str | None = None
+    """``MODELS_URI``: the models store (``file:DIR``, ``s3://bucket/prefix``, ``gs://bucket/prefix``); unset, the
+    bundled ``models/`` are served (``models_dir``)."""
+    models_alias: str = "prod"
+    """``MODELS_ALIAS``: the alias whose version of each model the service answers with by default."""
+    models_refresh_seconds: float = 60.0
+    """``MODELS_REFRESH_SECONDS``: how often the aliases are checked for a new version; 0 turns it off."""
+
     lambda_event_kinds: tuple[str, ...] | None = None
     """``LAMBDA_EVENT_KINDS``: the event kinds a Lambda function serves (``http,direct``; unset: every kind in
     ``handlers.aws_lambda.EVENT_KINDS``). Set per function in serverless.yml: the app is built at INIT only
@@ -134,6 +150,9 @@ class Settings:
             max_tweets=_int("MAX_TWEETS", 3200),
             warm_analyses=_flag("WARM_ANALYSES"),
             lambda_event_kinds=_names("LAMBDA_EVENT_KINDS"),
+            models_uri=os.environ.get("MODELS_URI", "").strip() or None,
+            models_alias=os.environ.get("MODELS_ALIAS", "").strip() or "prod",
+            models_refresh_seconds=_seconds_or_off("MODELS_REFRESH_SECONDS", 60.0),
         )
 
 

@@ -23,7 +23,6 @@ import functools
 import itertools
 import re
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any, Literal
 
 import msgspec
@@ -33,6 +32,7 @@ import orjson
 from core.errors import InvalidInputError, LimitExceededError, MalformedBodyError
 from core.paths import MODELS_DIR
 from core.prediction import service
+from core.prediction.catalogue import ModelsAt, snapshot_of
 from core.prediction.features import Matrix, check_matrix, feature_value, parse_number
 from core.prediction.spec import Feature, ModelSpec
 
@@ -64,7 +64,7 @@ def answer_calls(
     what: str = "call",
     container: str = "calls",
     max_rows: int = service.DEFAULT_MAX_ROWS,
-    models_dir: Path = MODELS_DIR,
+    models_dir: ModelsAt = MODELS_DIR,
 ) -> list[Any]:
     """One reply per call, in order.
 
@@ -85,6 +85,7 @@ def answer_calls(
     LimitExceededError
         More than ``max_rows`` calls.
     """
+    models_dir = snapshot_of(models_dir)  # one version for every call
     spec = _checked(name, output, len(calls), what, container, max_rows, models_dir)
     if not calls:
         return []
@@ -106,7 +107,7 @@ def answer_json_calls(
     what: str = "call",
     container: str = "calls",
     max_rows: int = service.DEFAULT_MAX_ROWS,
-    models_dir: Path = MODELS_DIR,
+    models_dir: ModelsAt = MODELS_DIR,
 ) -> tuple[list[int], list[Any]]:
     """``answer_calls`` for the calls' JSON array as sent (``raw``): the fast path for large batches.
 
@@ -114,6 +115,7 @@ def answer_json_calls(
     value; the keys come back first, in order (empty without ``keyed``). Raises as ``answer_calls`` does,
     and ``MalformedBodyError`` when ``raw`` is not JSON.
     """
+    models_dir = snapshot_of(models_dir)  # one version for every call
     spec = service.served_model(name, models_dir).spec
     tuples = _decoded_numbers(spec, raw, keyed)
     if tuples is None:
@@ -181,7 +183,7 @@ def _answer_decoded(
     what: str,
     container: str,
     max_rows: int,
-    models_dir: Path,
+    models_dir: ModelsAt,
 ) -> tuple[list[int], list[Any]]:
     """The precise path of ``answer_json_calls``, on the calls as the standard JSON reader gives them."""
     if not isinstance(calls, list):
@@ -206,7 +208,7 @@ def _answer_decoded(
 
 
 def _checked(
-    name: str, output: Output, count: int, what: str, container: str, max_rows: int, models_dir: Path
+    name: str, output: Output, count: int, what: str, container: str, max_rows: int, models_dir: ModelsAt
 ) -> ModelSpec:
     """The model's spec, once the output suits it and the batch is within ``max_rows``."""
     model = service.served_model(name, models_dir)
@@ -220,7 +222,7 @@ def _checked(
     return model.spec
 
 
-def _replies(name: str, x: Matrix, output: Output, what: str, models_dir: Path) -> list[Any]:
+def _replies(name: str, x: Matrix, output: Output, what: str, models_dir: ModelsAt) -> list[Any]:
     """The model's answers for the matrix, once every value is checked, as the output asks."""
     try:
         spec = service.served_model(name, models_dir).spec

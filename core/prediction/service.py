@@ -9,23 +9,26 @@ for a binary one the probability of ``classes[1]``, for a multiclass one a list 
 A model whose module is there but whose artifacts are not (a new module before ``make models``) is
 left out of the catalogue and named under ``unavailable`` with the command that builds it, so one
 missing model does not take ``/models`` down with it; the other models' answers do not change.
+
+Models come from a models directory (the bundled ``models/``) or a catalogue (a store's, which swaps
+versions at run time: ``core.prediction.catalogue``). Each use case takes one snapshot of it and finds the
+model there once, so a request answers wholly with one version, and ``version`` pins one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from core.errors import InvalidInputError, ModelUnavailableError
 from core.paths import MODELS_DIR
-from core.prediction.artifacts import ServedModel, artifact_path, load_model, read_metadata
+from core.prediction.artifacts import ServedModel
 from core.prediction.batch import parse_batch
+from core.prediction.catalogue import BundledCatalogue, Catalogue, ModelsAt, snapshot_of
 from core.prediction.features import Matrix, matrix_from_query
 from core.prediction.forms import Vector
-from core.prediction.registry import model_spec, model_specs
 
 DEFAULT_MAX_ROWS = 100_000
 
@@ -33,29 +36,34 @@ BUILD_COMMAND = "make models"
 """What builds a model's artifacts (``python -m core.prediction.training NAME`` for one)."""
 
 
-def served_model(name: str, models_dir: Path = MODELS_DIR) -> ServedModel:
-    """The loaded model, cached per process; ``UnknownModelError`` or ``ModelUnavailableError`` otherwise."""
-    return load_model(model_spec(name, models_dir), models_dir)
+def served_model(name: str, models_dir: ModelsAt = MODELS_DIR, version: str | None = None) -> ServedModel:
+    """The loaded model (its default version, or ``version``); ``UnknownModelError``, ``UnknownVersionError`` or
+    ``ModelUnavailableError`` otherwise."""
+    return snapshot_of(models_dir).served(name, version)
 
 
 UNAVAILABLE = "unavailable"
 """The version ``model_versions`` gives a model that cannot be served."""
 
 
-def model_versions(models_dir: Path = MODELS_DIR) -> dict[str, str]:
+def model_versions(models_dir: ModelsAt = MODELS_DIR) -> dict[str, str]:
     """Each model's version, read from its metadata (without loading the artifact, only checking it is there)."""
     versions: dict[str, str] = {}
-    for name in model_specs(models_dir):
+    catalogue = snapshot_of(models_dir)
+    for name in catalogue.specs():
         try:
-            versions[name] = str(_servable_metadata(name, models_dir)["version"])
+            versions[name] = str(catalogue.metadata(name)["version"])
         except Exception:  # noqa: BLE001 - a model without metadata is reported, not fatal to /health
             versions[name] = UNAVAILABLE
     return versions
 
 
-def describe_model(name: str, models_dir: Path = MODELS_DIR) -> dict[str, Any]:
+def describe_model(name: str, models_dir: ModelsAt = MODELS_DIR, version: str | None = None) -> dict[str, Any]:
     """The model's metadata (feature schema, example row, metrics, provenance) and its routes."""
-    return _described(name, read_metadata(model_spec(name, models_dir), models_dir))
+    catalogue = snapshot_of(models_dir)
+    if version is None:
+        return _described(name, catalogue.metadata(name))
+    return _described(name, catalogue.served(name, version).metadata)
 
 
 def _described(name: str, metadata: Mapping[str, Any]) -> dict[str, Any]:
@@ -63,38 +71,40 @@ def _described(name: str, metadata: Mapping[str, Any]) -> dict[str, Any]:
     return {**metadata, "routes": routes}
 
 
-def _servable_metadata(name: str, models_dir: Path) -> dict[str, Any]:
-    """The model's metadata once its artifact is known to be there (not loaded); ``ModelUnavailableError`` if not."""
-    metadata = read_metadata(model_spec(name, models_dir), models_dir)
-    if not artifact_path(models_dir, name).is_file():
-        raise ModelUnavailableError(f"model {name!r} has no artifact", field="model")
-    return metadata
+STORE_COMMAND = (
+    "serverless-ml models publish NAME --to MODELS_URI; serverless-ml models promote NAME VERSION --to MODELS_URI"
+)
+"""What makes a model servable from a store: a published version at the alias."""
 
 
-def _unavailable(name: str, error: ModelUnavailableError) -> dict[str, str]:
+def _unavailable(name: str, error: ModelUnavailableError, catalogue: Catalogue) -> dict[str, str]:
+    if not isinstance(catalogue, BundledCatalogue):  # a store's reason says which version and why
+        return {"name": name, "reason": str(error), "command": STORE_COMMAND.replace("NAME", name)}
     reason = f"{error}; build it with `{BUILD_COMMAND}` (or `python -m core.prediction.training {name}`)"
     return {"name": name, "reason": reason, "command": BUILD_COMMAND}
 
 
-def unavailable_models(models_dir: Path = MODELS_DIR) -> list[dict[str, str]]:
+def unavailable_models(models_dir: ModelsAt = MODELS_DIR) -> list[dict[str, str]]:
     """Every registered model that cannot be served, each with why and the command that builds it."""
     missing = []
-    for name in model_specs(models_dir):
+    catalogue = snapshot_of(models_dir)
+    for name in catalogue.specs():
         try:
-            _servable_metadata(name, models_dir)
+            catalogue.metadata(name)
         except ModelUnavailableError as exc:
-            missing.append(_unavailable(name, exc))
+            missing.append(_unavailable(name, exc, catalogue))
     return missing
 
 
-def list_models(models_dir: Path = MODELS_DIR) -> dict[str, Any]:
+def list_models(models_dir: ModelsAt = MODELS_DIR) -> dict[str, Any]:
     """Every servable model's description; ``unavailable`` (only when there is one) names the others."""
     models, missing = [], []
-    for name in model_specs(models_dir):
+    catalogue = snapshot_of(models_dir)
+    for name in catalogue.specs():
         try:
-            models.append(_described(name, _servable_metadata(name, models_dir)))
+            models.append(_described(name, catalogue.metadata(name)))
         except ModelUnavailableError as exc:
-            missing.append(_unavailable(name, exc))
+            missing.append(_unavailable(name, exc, catalogue))
     return {"models": models, "unavailable": missing} if missing else {"models": models}
 
 
@@ -128,15 +138,19 @@ def _check_finite(model: ServedModel, x: Matrix, raw: Vector) -> None:
         )
 
 
-def predict_query(name: str, params: Mapping[str, Sequence[str]], models_dir: Path = MODELS_DIR) -> dict[str, Any]:
+def predict_query(
+    name: str, params: Mapping[str, Sequence[str]], models_dir: ModelsAt = MODELS_DIR, version: str | None = None
+) -> dict[str, Any]:
     """Plumber's contract: ``{"Answer": [...], "probability": [...]}``, one answer per repeated value."""
-    model = served_model(name, models_dir)
+    model = served_model(name, models_dir, version)
     return _result(name, model, matrix_from_query(model.spec, params), "Answer", "probability")
 
 
-def predict_matrix(name: str, x: Matrix, models_dir: Path = MODELS_DIR) -> dict[str, Any]:
+def predict_matrix(
+    name: str, x: Matrix, models_dir: ModelsAt = MODELS_DIR, version: str | None = None
+) -> dict[str, Any]:
     """Answer an already checked matrix (rows in the model's feature order), in row order."""
-    return _result(name, served_model(name, models_dir), x, "predictions", "probabilities")
+    return _result(name, served_model(name, models_dir, version), x, "predictions", "probabilities")
 
 
 def _result(name: str, model: ServedModel, x: Matrix, answers_key: str, probabilities_key: str) -> dict[str, Any]:
@@ -156,8 +170,10 @@ def predict_batch(
     body: bytes,
     content_type: str | None,
     max_rows: int = DEFAULT_MAX_ROWS,
-    models_dir: Path = MODELS_DIR,
+    models_dir: ModelsAt = MODELS_DIR,
+    version: str | None = None,
 ) -> dict[str, Any]:
     """A JSON (rows or columns) or CSV body in, one prediction per row out, in request order."""
-    model = served_model(name, models_dir)
-    return predict_matrix(name, parse_batch(model.spec, body, content_type, max_rows), models_dir)
+    model = served_model(name, models_dir, version)
+    x = parse_batch(model.spec, body, content_type, max_rows)
+    return _result(name, model, x, "predictions", "probabilities")

@@ -16,8 +16,7 @@ import gzip
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -25,6 +24,7 @@ import orjson
 
 from core.errors import CoreError, InvalidInputError, UpstreamError
 from core.paths import MODELS_DIR
+from core.prediction.catalogue import ModelsAt, snapshot_of
 from core.prediction.service import predict_matrix, served_model
 from core.scoring import output
 from core.scoring.formats import TableFormat, format_of
@@ -44,7 +44,8 @@ class ScoreRequest:
     input: str
     output: str
     shard: Shard | None = None
-    models_dir: Path = MODELS_DIR
+    models_dir: ModelsAt = MODELS_DIR
+    """The bundled directory by default, or a catalogue (a store's): one snapshot of it scores the whole input."""
 
 
 @dataclass
@@ -88,6 +89,7 @@ def score(
         Transient (storage throttled, unreachable, a read cut mid-stream): nothing committed, no manifest.
     """
     targets = targets_of(request.input, request.output, request.shard)
+    request = replace(request, models_dir=snapshot_of(request.models_dir))  # one version for every row
     run = _Run(request, targets, storage_for, on_progress or (lambda _: None), now)
     started = now()
     store = storage_for(targets.manifest)

@@ -3,7 +3,8 @@
 This is how the book's SageMaker-era Lambda was called (``aws lambda invoke``, Step Functions, another
 service): no HTTP, the event is the request and the return value the answer. ``data`` holds CSV rows
 with no header, in the model's feature order, as SageMaker's CSV serializer writes them; ``rows`` and
-``columns`` take the JSON shapes of ``POST /models/{name}/predict``. Parsing, checks and answers are
+``columns`` take the JSON shapes of ``POST /models/{name}/predict``; ``version`` (optional) pins one of the
+model's versions, as ``?version=`` does over HTTP. Parsing, checks and answers are
 the core's, so a row refused over HTTP is refused here in the same words, in the same error body
 (``handlers.aws_events.guard`` turns the raised error into it, logs the invocation and times it).
 """
@@ -17,7 +18,9 @@ import orjson
 
 from core.errors import EmptyInputError, InvalidInputError
 from core.prediction import service as prediction
+from core.prediction.catalogue import snapshot_of
 from core.prediction.registry import model_spec
+from handlers.models_source import models
 from handlers.settings import Settings
 
 INPUT_FIELDS = ("data", "rows", "columns")
@@ -48,7 +51,7 @@ def _predict(event: Mapping[str, Any], settings: Settings) -> dict[str, Any]:
     name = event.get("model")
     if not isinstance(name, str) or not name:
         raise InvalidInputError("'model' must be the name of a model, e.g. \"diabetes-gbm\"", field="model")
-    unknown = sorted(key for key in event if key != "model" and key not in INPUT_FIELDS)
+    unknown = sorted(key for key in event if key not in ("model", "version") and key not in INPUT_FIELDS)
     if unknown:
         raise InvalidInputError(
             f"unknown field {unknown[0]!r}; a direct invocation takes 'model' and one of 'data', 'rows' or 'columns'",
@@ -60,12 +63,16 @@ def _predict(event: Mapping[str, Any], settings: Settings) -> dict[str, Any]:
             "give exactly one of 'data' (CSV rows without a header, in the model's feature order), 'rows' or 'columns'",
             field="data",
         )
-    spec = model_spec(name, settings.models_dir)
+    catalogue = snapshot_of(models(settings))
+    spec = model_spec(name, catalogue)
     if given[0] == "data":
         body, content_type = _csv_with_header(event["data"], spec.name, spec.feature_names), "text/csv"
     else:
         body, content_type = orjson.dumps({given[0]: event[given[0]]}), "application/json"
-    return prediction.predict_batch(name, body, content_type, settings.max_batch_rows, settings.models_dir)
+    version = event.get("version")
+    if version is not None and (not isinstance(version, str) or not version):
+        raise InvalidInputError("'version' must be a model version, e.g. \"1.2.0\"", field="version")
+    return prediction.predict_batch(name, body, content_type, settings.max_batch_rows, catalogue, version)
 
 
 def _csv_with_header(data: Any, name: str, features: tuple[str, ...]) -> bytes:

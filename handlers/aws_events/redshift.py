@@ -20,27 +20,30 @@ from typing import Any
 import orjson
 
 from core.errors import InvalidInputError, UnknownModelError
+from core.paths import MODELS_DIR
 from core.prediction import calls as warehouse_calls
+from core.prediction.catalogue import ModelsAt, snapshot_of
 from core.prediction.registry import model_specs
 from handlers.aws_events.kind import EventKind
+from handlers.models_source import models
 from handlers.settings import Settings
 
 PREFIXES: tuple[tuple[str, warehouse_calls.Output], ...] = (("predict_proba_", "probability"), ("predict_", "label"))
 """The function names Redshift may call us by, longest first, and what each answers."""
 
 
-def model_and_output(external_function: Any) -> tuple[str, warehouse_calls.Output]:
+def model_and_output(external_function: Any, models: ModelsAt = MODELS_DIR) -> tuple[str, warehouse_calls.Output]:
     """The model and the output that ``schema.predict[_proba]_<model>`` names; refused, naming the function."""
     if not isinstance(external_function, str) or not external_function:
         raise InvalidInputError("'external_function' must be the SQL function's name", field="external_function")
     function = external_function.rsplit(".", 1)[-1].strip('"').lower()
-    by_sql_name = {name.replace("-", "_").lower(): name for name in model_specs()}
+    by_sql_name = {name.replace("-", "_").lower(): name for name in model_specs(models)}
     for prefix, output in PREFIXES:
         if function.startswith(prefix) and function[len(prefix) :] in by_sql_name:
             return by_sql_name[function[len(prefix) :]], output
     raise UnknownModelError(
         f"the function {function!r} names no model: call it predict_<model> or predict_proba_<model>, "
-        f"a '-' in the model's name written '_'; known models: {', '.join(model_specs())}",
+        f"a '-' in the model's name written '_'; known models: {', '.join(by_sql_name.values())}",
         field="external_function",
     )
 
@@ -62,7 +65,8 @@ class RedshiftCalls:
 
     def handle(self, event: Any, context: Any) -> dict[str, Any]:
         """``{"success": true, "num_records", "results"}`` plus the model and version for the access line."""
-        name, output = model_and_output(event.get("external_function"))
+        catalogue = snapshot_of(models(self.settings))
+        name, output = model_and_output(event.get("external_function"), catalogue)
         rows = event.get("arguments")
         if not isinstance(rows, list):
             raise InvalidInputError("'arguments' must be an array of rows", field="arguments")
@@ -78,7 +82,7 @@ class RedshiftCalls:
             what="row",
             container="arguments",
             max_rows=self.settings.max_batch_rows,
-            models_dir=self.settings.models_dir,
+            models_dir=catalogue,
         )
         if results and isinstance(results[0], list):  # a multiclass probability: a VARCHAR of JSON
             results = [orjson.dumps(r).decode() for r in results]

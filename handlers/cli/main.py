@@ -18,8 +18,11 @@ from core.errors import CoreError
 from handlers.cli.command import Command
 
 COMMANDS: tuple[tuple[str, str, str], ...] = (
-    ("models list", "handlers.cli.models_list", "list the models served from a models directory"),
+    ("models list", "handlers.cli.models_list", "list the models served from a models directory or a store"),
     ("models import", "handlers.cli.models_import", "serve a fitted estimator you trust (unpickles the file)"),
+    ("models publish", "handlers.cli.models_publish", "publish a model's artifact to a store as a new version"),
+    ("models promote", "handlers.cli.models_promote", "point an alias (prod, ...) at a published version"),
+    ("models rollback", "handlers.cli.models_rollback", "point an alias back at its previous version"),
     ("score", "handlers.cli.score", "score a table (path, s3://, gs://) with a model"),
 )
 """(the words that invoke it, its module, its one-line help), in the order ``--help`` lists them."""

@@ -10,7 +10,9 @@ from fastapi import APIRouter
 from starlette.requests import Request
 
 from core import __version__
+from core.prediction.catalogue import snapshot_of
 from core.prediction.service import UNAVAILABLE, model_versions, unavailable_models
+from handlers.models_source import models
 from handlers.openapi import json_response
 from handlers.responses import JSONBytesResponse
 from handlers.routing import RequestRoute
@@ -41,10 +43,11 @@ def build_router(settings: Settings) -> APIRouter:
     @router.get("/health", response_class=JSONBytesResponse, openapi_extra={"responses": json_response(HEALTH_SCHEMA)})
     async def health(request: Request) -> JSONBytesResponse:
         """Liveness and versions; never needs an API key."""
-        versions = model_versions(settings.models_dir)
+        catalogue = snapshot_of(models(settings))
+        versions = model_versions(catalogue)
         body: dict[str, object] = {"status": "ok", "version": __version__, "models": versions}
         if UNAVAILABLE in versions.values():  # only a broken catalogue pays for the second look
-            body["unavailable"] = unavailable_models(settings.models_dir)
+            body["unavailable"] = unavailable_models(catalogue)
         return JSONBytesResponse(body)
 
     return router

@@ -41,6 +41,7 @@ from core.prediction.features import LARGEST
 from core.prediction.registry import model_specs
 from core.prediction.spec import Feature, ModelSpec
 from handlers.errors import core_error_body, status_for
+from handlers.models_source import models
 from handlers.openapi import error_responses, json_response
 from handlers.responses import JSONBytesResponse, read_body
 from handlers.routing import RequestRoute
@@ -119,7 +120,7 @@ def snowflake_rows(name: str, body: bytes, output: warehouse_calls.Output, setti
 
 
 def _limits(settings: Settings) -> dict[str, Any]:
-    return {"max_rows": settings.max_batch_rows, "models_dir": settings.models_dir}
+    return {"max_rows": settings.max_batch_rows, "models_dir": models(settings)}
 
 
 async def _answer(body: bytes, work: Callable[[], dict[str, Any]]) -> JSONBytesResponse:
@@ -185,7 +186,7 @@ def _documented(spec: ModelSpec) -> bool:
 
 
 def _documented_specs(settings: Settings) -> list[ModelSpec]:
-    return [spec for spec in model_specs(settings.models_dir).values() if _documented(spec)]
+    return [spec for spec in model_specs(models(settings)).values() if _documented(spec)]
 
 
 def _add_bigquery(router: APIRouter, settings: Settings) -> None:

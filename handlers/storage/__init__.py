@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import functools
 import importlib
+from typing import cast
 
 from core.errors import InvalidInputError
+from core.prediction.store.layout import ListableStorage
 from core.scoring.storage import Storage
 
 SCHEMES: dict[str, str] = {
@@ -33,6 +35,14 @@ def storage_for(uri: str) -> Storage:
         known = ", ".join(f"{s}://" for s in SCHEMES if s)
         raise InvalidInputError(f"{uri!r} has scheme {scheme!r}; known: {known} or a local path", field="uri")
     return _storage(scheme)
+
+
+def listable_storage_for(uri: str) -> ListableStorage:
+    """``storage_for``, for a caller that also lists (the models store): every adapter here does."""
+    storage = storage_for(uri)
+    if not callable(getattr(storage, "list", None)):
+        raise TypeError(f"the {scheme_of(uri) or 'local'} storage adapter cannot list objects")
+    return cast(ListableStorage, storage)
 
 
 @functools.cache

@@ -143,6 +143,15 @@ class GcsStorage:
         except _FAILURES as exc:
             _raise(exc, uri)
 
+    def list(self, prefix: str) -> list[str]:
+        """Every object under ``prefix`` (a folder; the whole bucket for none), as ``gs://`` URIs, sorted."""
+        bucket, _, name = prefix.removeprefix("gs://").partition("/")
+        name = name.strip("/") + "/" if name.strip("/") else ""
+        try:
+            return sorted(f"gs://{bucket}/{blob.name}" for blob in self._client.list_blobs(bucket, prefix=name))
+        except _FAILURES as exc:
+            _raise(exc, prefix)
+
 
 def make_storage() -> GcsStorage:
     """A client whose retries of throttling, 5xx and lost connections give up after ``STORAGE_RETRY_SECONDS``

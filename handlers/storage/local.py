@@ -60,6 +60,14 @@ class LocalStorage:
     def delete(self, uri: str) -> None:
         _path(uri).unlink(missing_ok=True)
 
+    def list(self, prefix: str) -> list[str]:
+        """Every file under the directory ``prefix`` names (none if there is none), written as ``prefix`` is, sorted."""
+        root, head = _path(prefix), prefix.rstrip("/")
+        if not root.is_dir():
+            return []
+        files = (p for p in root.rglob("*") if p.is_file() and not p.name.endswith(".partial"))
+        return sorted(f"{head}/{p.relative_to(root).as_posix()}" for p in files)
+
 
 def make_storage() -> LocalStorage:
     return LocalStorage()

@@ -168,6 +168,18 @@ class S3Storage:
         except (BotoCoreError, ClientError) as exc:
             _raise(exc, uri)
 
+    def list(self, prefix: str) -> list[str]:
+        """Every object under ``prefix`` (a folder; the whole bucket for none), as ``s3://`` URIs, sorted."""
+        bucket, _, key = prefix.removeprefix("s3://").partition("/")
+        key = key.strip("/") + "/" if key.strip("/") else ""
+        uris: list[str] = []
+        try:
+            for page in self._client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=key):
+                uris.extend(f"s3://{bucket}/{item['Key']}" for item in page.get("Contents", []))
+        except (BotoCoreError, ClientError) as exc:
+            _raise(exc, prefix)
+        return sorted(uris)
+
 
 class _Empty:
     def read(self, size: int = -1, /) -> bytes:
