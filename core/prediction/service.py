@@ -14,10 +14,12 @@ missing model does not take ``/models`` down with it; the other models' answers 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from core.errors import InvalidInputError, ModelUnavailableError
 from core.paths import MODELS_DIR
@@ -98,19 +100,43 @@ def list_models(models_dir: Path = MODELS_DIR) -> dict[str, Any]:
     return {"models": models, "unavailable": missing} if missing else {"models": models}
 
 
-def _answers(model: ServedModel, x: Matrix) -> tuple[list[Any], list[Any] | None]:
+@dataclass(frozen=True)
+class ArrayAnswer:
+    """A matrix's answers as arrays, for callers that format whole blocks (scoring) with no Python object per row.
+
+    ``raw`` is what the model computes: the values of a regression, else the probabilities (one column per
+    class for a multiclass model); a classifier's label for row ``i`` is ``labels[chosen[i]]``.
+    """
+
+    raw: Vector
+    labels: tuple[Any, ...] | None = None
+    chosen: npt.NDArray[np.intp] | None = None
+
+    def listed(self) -> tuple[list[Any], list[Any] | None]:
+        """The answers and probabilities as the JSON contracts give them (plain Python values)."""
+        if self.labels is None or self.chosen is None:
+            return self.raw.tolist(), None
+        labels = self.labels
+        return [labels[i] for i in self.chosen.tolist()], self.raw.tolist()
+
+
+def answer_arrays(model: ServedModel, x: Matrix) -> ArrayAnswer:
+    """The answers for ``x`` as arrays; ``InvalidInputError`` names a row too large for a finite answer."""
     with np.errstate(over="ignore", invalid="ignore"):  # huge but finite inputs: refused below, by row
         raw = model.form.evaluate(x)
     _check_finite(model, x, raw)
+    raw = np.asarray(raw, dtype=np.float64)
     if not model.spec.is_classifier:
-        return raw.tolist(), None
+        return ArrayAnswer(raw)
     classes = model.spec.classes
     if classes:
         chosen = raw.argmax(axis=1) if raw.ndim == 2 else (raw > 0.5).astype(np.intp)
-        return [classes[i] for i in chosen.tolist()], raw.tolist()
-    negative, positive = model.spec.labels
-    labels = [positive if p >= model.spec.threshold else negative for p in raw.tolist()]
-    return labels, raw.tolist()
+        return ArrayAnswer(raw, tuple(classes), chosen)
+    return ArrayAnswer(raw, tuple(model.spec.labels), (raw >= model.spec.threshold).astype(np.intp))
+
+
+def _answers(model: ServedModel, x: Matrix) -> tuple[list[Any], list[Any] | None]:
+    return answer_arrays(model, x).listed()
 
 
 def _check_finite(model: ServedModel, x: Matrix, raw: Vector) -> None:

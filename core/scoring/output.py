@@ -10,9 +10,16 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import orjson
+
+from core.prediction.service import ArrayAnswer
+
+Lengths = npt.NDArray[np.int64]
 
 
 def answer_columns(answer: Mapping[str, Any]) -> tuple[str, ...]:
@@ -55,19 +62,114 @@ def csv_header(header: bytes, columns: Sequence[str]) -> bytes:
     return header + b"," + ",".join(csv_cell(name) for name in columns).encode() + b"\n"
 
 
-def _csv_column(values: Sequence[Any]) -> list[bytes]:
+@dataclass(frozen=True)
+class Cells:
+    """One answer column of a block: ``numbers`` (written as Python's repr writes them), or ``texts[index[i]]``."""
+
+    numbers: npt.NDArray[np.float64] | None = None
+    texts: tuple[bytes, ...] = ()
+    index: npt.NDArray[np.intp] | None = None
+
+
+def answer_cells(answer: ArrayAnswer) -> list[Cells]:
+    """The columns ``answer_columns`` names, from an array answer: the label (or value), then each probability."""
+    raw = answer.raw
+    if answer.labels is None or answer.chosen is None:
+        return [Cells(raw)]
+    label = Cells(texts=tuple(csv_cell(v).encode() for v in answer.labels), index=answer.chosen)
+    if raw.ndim == 2:
+        return [label, *(Cells(np.ascontiguousarray(raw[:, k])) for k in range(raw.shape[1]))]
+    return [label, Cells(raw)]
+
+
+def _listed_cells(values: Sequence[Any]) -> Cells:
     if values and all(isinstance(v, float) for v in values):
-        return "\n".join(map(repr, values)).encode().split(b"\n")
-    cells = {value: csv_cell(value).encode() for value in set(values)}
-    return [cells[value] for value in values]
+        return Cells(np.asarray(values, dtype=np.float64))
+    codes: dict[Any, int] = {}
+    index = np.fromiter((codes.setdefault(v, len(codes)) for v in values), dtype=np.intp, count=len(values))
+    return Cells(texts=tuple(csv_cell(v).encode() for v in codes), index=index)
 
 
 def csv_rows(lines: Sequence[bytes], answer: Mapping[str, Any]) -> bytes:
     """Each input line followed by its answer cells, one output line per input line."""
     if not lines:
         return b""
-    columns = [_csv_column(values) for values in answer_values(answer)]
-    return b"\n".join(map(b",".join, zip(lines, *columns, strict=True))) + b"\n"
+    data = b"\n".join(lines)
+    lengths = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
+    ends = np.cumsum(lengths + 1) - 1
+    return csv_lines(data, ends - lengths, ends, [_listed_cells(v) for v in answer_values(answer)])
+
+
+def csv_lines(data: bytes, starts: Lengths, ends: Lengths, cells: Sequence[Cells]) -> bytes:
+    """Each line ``data[starts[i]:ends[i]]``, untouched, then its cells: one output line per input line.
+
+    Built without a Python object per row: every piece of the output (a line, a comma and a cell, the line
+    break) is a span of one source buffer, and numpy copies the spans in one gather.
+    """
+    pieces = _Pieces(data)
+    pieces.add(starts, ends - starts)
+    for column in cells:
+        if column.numbers is not None:
+            pieces.numbers(column.numbers)
+        else:
+            pieces.texts(column.texts, column.index)
+    pieces.texts((b"\n",), None)
+    return pieces.join(len(starts))
+
+
+class _Pieces:
+    """Spans of one growing source buffer, one column of spans per piece of an output row."""
+
+    def __init__(self, data: bytes) -> None:
+        self._sources = [data]
+        self._size = len(data)
+        self._starts: list[Lengths] = []
+        self._lengths: list[Lengths] = []
+
+    def _source(self, blob: bytes) -> int:
+        base = self._size
+        self._sources.append(blob)
+        self._size += len(blob)
+        return base
+
+    def add(self, starts: Lengths, lengths: Lengths) -> None:
+        self._starts.append(np.asarray(starts, dtype=np.int64))
+        self._lengths.append(np.asarray(lengths, dtype=np.int64))
+
+    def texts(self, texts: Sequence[bytes], index: npt.NDArray[np.intp] | None) -> None:
+        """A comma and ``texts[index[i]]`` (just ``texts[0]``, no comma, when ``index`` is None: the line break)."""
+        cells = texts if index is None else [b"," + text for text in texts]
+        lengths = np.fromiter(map(len, cells), dtype=np.int64, count=len(cells))
+        starts = self._source(b"".join(cells)) + np.cumsum(lengths) - lengths
+        self.add(*((starts[0], lengths[0]) if index is None else (starts[index], lengths[index])))
+
+    def numbers(self, values: npt.NDArray[np.float64]) -> None:
+        """A comma and each value as ``repr`` writes it: orjson's shortest round-trip digits, which are repr's
+        except in the exponent's notation, so the few values repr writes with an exponent are written by repr."""
+        blob = (
+            b"," + orjson.dumps(np.ascontiguousarray(values, dtype=np.float64), option=orjson.OPT_SERIALIZE_NUMPY)[1:-1]
+        )
+        commas = np.flatnonzero(np.frombuffer(blob, dtype=np.uint8) == 44)
+        lengths = np.diff(commas, append=len(blob))
+        starts = self._source(blob) + commas
+        size = np.abs(values)
+        exponent = np.flatnonzero((values != 0) & ((size < 1e-4) | (size >= 1e16)))
+        if exponent.size:
+            cells = [b"," + repr(v).encode() for v in values[exponent].tolist()]
+            sizes = np.fromiter(map(len, cells), dtype=np.int64, count=len(cells))
+            starts[exponent] = self._source(b"".join(cells)) + np.cumsum(sizes) - sizes
+            lengths[exponent] = sizes
+        self.add(starts, lengths)
+
+    def join(self, rows: int) -> bytes:
+        starts = np.column_stack([np.broadcast_to(s, rows) for s in self._starts]).ravel()
+        lengths = np.column_stack([np.broadcast_to(n, rows) for n in self._lengths]).ravel()
+        total = int(lengths.sum())
+        kind = np.int32 if max(self._size, total) < 2**31 else np.int64
+        placed = np.cumsum(lengths) - lengths
+        index = np.repeat((starts - placed).astype(kind), lengths) + np.arange(total, dtype=kind)
+        source: npt.NDArray[np.uint8] = np.frombuffer(b"".join(self._sources), dtype=np.uint8)
+        return bytes(source[index].tobytes())
 
 
 def jsonl_rows(lines: Sequence[bytes], answer: Mapping[str, Any]) -> bytes:
