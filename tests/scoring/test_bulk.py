@@ -1,0 +1,88 @@
+"""The bulk path reads and writes exactly what the row-by-row path would: the same values, the same bytes.
+
+A block of plain decimals is parsed by numpy and its output built by one gather; any other block goes row
+by row. These tests hold the two to the same answers, so the speed-up can never change a result.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from core.scoring import output
+from core.scoring.job import ScoreRequest, score
+from core.scoring.rows import decimals
+from handlers.storage import storage_for
+
+
+def _spans(texts: list[bytes]) -> tuple[bytes, np.ndarray, np.ndarray]:
+    data = b",".join(texts)
+    lengths = np.array([len(t) for t in texts], dtype=np.int64)
+    ends = np.cumsum(lengths + 1) - 1
+    return data, ends - lengths, ends
+
+
+def test_plain_decimals_are_read_exactly_as_float_reads_them() -> None:
+    rng = random.Random(13)
+    texts = [b"0", b"-0", b"5.", b".5", b"-.25", b"000012.500", b"999999999999999", b"0.00000000000001"]
+    for _ in range(20_000):
+        whole = str(rng.randint(0, 10 ** rng.randint(0, 9)))
+        fraction = "".join(rng.choice("0123456789") for _ in range(rng.randint(0, 15 - len(whole))))
+        texts.append(
+            f"{rng.choice(['', '-'])}{whole}{'.' if fraction or rng.random() < 0.1 else ''}{fraction}".encode()
+        )
+    values = decimals(*_spans(texts))
+    assert values is not None
+    expected = np.array([float(t) for t in texts])
+    assert np.array_equal(values, expected)
+    assert np.array_equal(np.signbit(values), np.signbit(expected))  # "-0" is -0.0, as float reads it
+
+
+@pytest.mark.parametrize(
+    "odd", [b"", b"-", b".", b"1.2.3", b"1-2", b"--1", b"+1", b"1e5", b" 1", b"1 ", b"0x1", b"nan", b"1234567890123456"]
+)
+def test_anything_else_is_left_to_the_row_by_row_path(odd: bytes) -> None:
+    assert decimals(*_spans([b"1", odd, b"2.5"])) is None
+
+
+def test_answers_are_written_in_the_digits_repr_writes() -> None:
+    values = np.array([0.5, 1e-05, 1.2e-07, 0.0001, 0.0001234, 1e16, 1.5e16, 1e15, 22.5, 0.0, -0.0, 5e-324, 0.1 + 0.2])
+    text = output.csv_lines(*_spans([b"a"] * len(values)), [output.Cells(values)])
+    assert text.decode().splitlines() == [f"a,{v!r}" for v in values.tolist()]
+
+
+def _rows(tmp_path: Path, body: bytes, name: str) -> tuple[list[bytes], bytes]:
+    source = tmp_path / f"{name}.csv"
+    source.write_bytes(body)
+    out = tmp_path / f"{name}-out.csv"
+    score(ScoreRequest("diabetes", str(source), str(out)), storage_for)
+    return out.read_bytes().splitlines(), (tmp_path / f"{name}-out.csv.errors.jsonl").read_bytes()
+
+
+def test_a_plain_table_and_the_same_table_read_row_by_row_give_the_same_answers(tmp_path: Path) -> None:
+    rng = random.Random(5)
+    rows = [
+        f"{rng.randint(0, 17)},{rng.uniform(0, 199):.{rng.randint(0, 6)}f},{rng.uniform(0, 122):.3f}"
+        for _ in range(3000)
+    ]
+    plain, _ = _rows(tmp_path, ("pregnant,glucose,pressure\n" + "\n".join(rows) + "\n").encode(), "plain")
+    quoted, _ = _rows(  # a quote anywhere sends the whole block row by row
+        tmp_path,
+        (
+            '"pregnant",glucose,pressure\n' + "\n".join(f'"{r.replace(",", chr(34) + ",", 1)}' for r in rows) + "\n"
+        ).encode(),
+        "quoted",
+    )
+    assert plain[1:] == [line[1:].replace(b'"', b"", 1) for line in quoted[1:]]
+
+
+def test_one_bad_row_in_a_plain_block_is_refused_by_number_and_its_neighbours_scored(tmp_path: Path) -> None:
+    lines = [b"pregnant,glucose,pressure", *(b"1,%d,70" % (80 + i) for i in range(999))]
+    lines[500] = b"1,-,70"
+    out, errors = _rows(tmp_path, b"\n".join(lines) + b"\n", "bad")
+    assert len(out) == 999
+    assert b'"row":500' in errors and b"glucose" in errors
+    assert all(line.startswith(b"1,") for line in out[1:])
