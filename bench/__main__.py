@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bench import batch, bundles, coldstart, importtime, load, sections, trees, tweets, warehouses, wrk
+from bench import batch, bundles, coldstart, importtime, load, scoring, sections, trees, tweets, warehouses, wrk
 from bench.report import Report
 from bench.servers import ROOT, Running, start
 
@@ -82,6 +82,13 @@ def measure(args: argparse.Namespace, report: Report) -> None:
     sections.trees.add(report, trees.measure(runs), trees.million_node_forest(runs))
     sections.warehouses.add(
         report, [r for m in ("diabetes", "diabetes-gbm") for r in warehouses.measure(m, 50_000, runs)]
+    )
+
+    scoring_rows = 1_000_000 if args.quick else 10_000_000
+    sections.scoring.add(
+        report,
+        scoring.measure(scoring_rows, 1 if args.quick else 3),
+        "python -m bench" + (" --quick" if args.quick else ""),
     )
 
     _tweet_charts(args, report, runs)

@@ -157,13 +157,16 @@ def decimals(data: bytes, starts: npt.NDArray[np.int64], ends: npt.NDArray[np.in
     places = np.zeros(count, dtype=np.int64)
     point = np.zeros(count, dtype=bool)
     negative = padded[starts] == 45
+    shortest = int(lengths.min())
     for j in range(width):
         byte = padded[starts + j]
         digit = byte - np.uint8(48)
-        inside = lengths > j
-        is_digit = (digit < 10) & inside
-        is_point = (byte == 46) & inside
-        allowed = is_digit | is_point | (negative if j == 0 else ~inside)
+        is_digit, is_point = digit < 10, byte == 46
+        if j >= shortest:  # some spans have ended: their bytes from here on are not theirs
+            inside = lengths > j
+            is_digit &= inside
+            is_point &= inside
+        allowed = is_digit | is_point | (negative if j == 0 else lengths <= j)
         if not allowed.all() or (is_point & point).any():
             return None
         point |= is_point
