@@ -9,8 +9,9 @@ from __future__ import annotations
 import csv
 import io
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -39,17 +40,27 @@ def _fresh_clients() -> Iterator[None]:
     storage_adapters._storage.cache_clear()
 
 
+def _serving(server: Any, address: Callable[[Any], tuple[str, int]]) -> Iterator[str]:
+    """Start ``server`` (moto's or the GCS emulator's: both ``start`` and ``stop``), yield its URL, stop it."""
+    server.start()
+    try:
+        host, port = address(server)
+        yield f"http://{host}:{port}"
+    finally:
+        server.stop()
+
+
+def _pointed(monkeypatch: pytest.MonkeyPatch, environment: dict[str, str]) -> None:
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+
+
 @pytest.fixture(scope="session")
 def moto_endpoint() -> Iterator[str]:
     from moto.server import ThreadedMotoServer
 
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.stop()
+    yield from _serving(server, lambda s: s.get_host_and_port())
 
 
 @pytest.fixture
@@ -57,13 +68,15 @@ def s3(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> object:
     """A boto3 S3 client on moto's server, with the environment that points the adapter there too."""
     import boto3
 
-    for name, value in {
-        "AWS_ENDPOINT_URL": moto_endpoint,
-        "AWS_ACCESS_KEY_ID": "testing",  # moto accepts any key; not a credential
-        "AWS_SECRET_ACCESS_KEY": "testing",  # pragma: allowlist secret
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }.items():
-        monkeypatch.setenv(name, value)
+    _pointed(
+        monkeypatch,
+        {
+            "AWS_ENDPOINT_URL": moto_endpoint,
+            "AWS_ACCESS_KEY_ID": "testing",  # moto accepts any key; not a credential
+            "AWS_SECRET_ACCESS_KEY": "testing",  # pragma: allowlist secret
+            "AWS_DEFAULT_REGION": "us-east-1",
+        },
+    )
     monkeypatch.delenv("AWS_PROFILE", raising=False)
     return boto3.client("s3")
 
@@ -73,12 +86,7 @@ def gcs_endpoint() -> Iterator[str]:
     from gcp_storage_emulator.server import create_server
 
     server = create_server("127.0.0.1", 0, in_memory=True)
-    server.start()
-    host, port = server._api._httpd.server_address[:2]
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.stop()
+    yield from _serving(server, lambda s: s._api._httpd.server_address[:2])
 
 
 @pytest.fixture
@@ -86,7 +94,7 @@ def gcs(gcs_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> object:
     """A google-cloud-storage client on the emulator, with the environment that points the adapter there too."""
     from google.cloud import storage
 
-    monkeypatch.setenv("STORAGE_EMULATOR_HOST", gcs_endpoint)
+    _pointed(monkeypatch, {"STORAGE_EMULATOR_HOST": gcs_endpoint})
     return storage.Client()
 
 
