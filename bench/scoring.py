@@ -1,10 +1,11 @@
 """Scoring a table where it lives: ``serverless-ml score``'s use case on a generated diabetes CSV, in a child.
 
 Each figure comes from a child process of its own (``python -m bench.scoring child ...``), which reports its
-scoring time and its peak RSS (``resource.getrusage``'s ``ru_maxrss``), so one measurement's memory never
-counts in another's. Beside ours, in the same run: ``pandas.read_csv`` of the whole file plus the same
-predictions (when pandas is installed), and the same scoring through the S3 path on moto's server. The batch
-Lambda's import time is ``import handlers.aws_lambda`` with the batch function's ``LAMBDA_EVENT_KINDS``.
+scoring time, its CPU time and its peak RSS, so one measurement's memory never counts in another's. The peak
+is Linux's VmHWM: ``getrusage``'s maxrss would carry this bench's own size into the child that it forks.
+Beside ours, in the same run: ``pandas.read_csv`` of the whole file plus the same predictions (when pandas
+is installed), and the same scoring through the S3 path on moto's server. The batch Lambda's import time is
+``import handlers.aws_lambda`` with the batch function's ``LAMBDA_EVENT_KINDS``.
 """
 
 from __future__ import annotations
@@ -123,8 +124,11 @@ def measure(rows: int, runs: int) -> ScoringResult:
 
 @contextmanager
 def _moto() -> Iterator[dict[str, str]]:
+    import logging
+
     from moto.server import ThreadedMotoServer
 
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise, thousands of them
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
@@ -173,6 +177,17 @@ def _lambda_import(runs: int) -> tuple[float | None, bool]:
 
 
 def _peak_mb() -> float:
+    """This process's peak RSS: Linux's VmHWM, else ``getrusage``'s maxrss.
+
+    Not maxrss first: Linux carries it across ``exec`` from the process that forked this one, so a child of a
+    large parent (this bench, holding moto's objects) would report the parent's size, not its own.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 

@@ -18,10 +18,11 @@ def add(report: Report, result: ScoringResult, command: str) -> None:
         f"`{command}`: `serverless-ml score`'s use case (`core.scoring.job.score`) on a generated diabetes CSV "
         f"of {result.rows:,} rows ({result.size_mb:.0f} MB), each measurement in a child process of its own "
         "(`python -m bench.scoring child ...`) that reports its scoring time (the interpreter's start left out) and "
-        "its peak RSS (`resource.getrusage` maxrss, the interpreter and its imports included). pandas reads the "
-        "whole file and predicts, writing nothing; ours streams, checks every value, and writes the scored "
-        "table, its errors file and its manifest. Median of the runs. On a shared machine the wall clock also "
-        "counts the time other processes held the CPU; the CPU seconds do not.",
+        "its peak RSS (`/proc/self/status` VmHWM, the interpreter and its imports included; not `getrusage`'s "
+        "maxrss, which Linux carries into a child from the process that forked it). pandas reads the whole file "
+        "and predicts, writing nothing; ours streams, checks every value, and writes the scored table, its errors "
+        "file and its manifest. Median of the runs. On a shared machine the wall clock also counts the time other "
+        "processes held the CPU; the CPU seconds do not.",
         ("what", "rows", "seconds", "rows/s", "CPU seconds", "rows per CPU second", "peak RSS"),
         (
             (r.what, f"{r.rows:,}", f"{r.seconds:.2f}", f"{r.rows_per_s:,.0f}", f"{r.cpu_s:.2f}")
