@@ -151,10 +151,13 @@ def decimals(data: bytes, starts: npt.NDArray[np.int64], ends: npt.NDArray[np.in
     width = int(lengths.max())
     if int(lengths.min()) < 1 or width > _MAX_DIGITS + 2:
         return None
+    fixed = _fixed_point(data, ends, lengths, width)
+    if fixed is not None:
+        return fixed
     padded = np.frombuffer(data + bytes(width), dtype=np.uint8)
     mantissa = np.zeros(count, dtype=np.float64)
-    digits = np.zeros(count, dtype=np.int64)
-    places = np.zeros(count, dtype=np.int64)
+    digits = np.zeros(count, dtype=np.uint8)
+    places = np.zeros(count, dtype=np.uint8)
     point = np.zeros(count, dtype=bool)
     negative = padded[starts] == 45
     shortest = int(lengths.min())
@@ -176,6 +179,50 @@ def decimals(data: bytes, starts: npt.NDArray[np.int64], ends: npt.NDArray[np.in
     if int(digits.min()) < 1 or int(digits.max()) > _MAX_DIGITS:
         return None
     values = mantissa / _POWERS[places]
+    return np.where(negative, -values, values)
+
+
+def _fixed_point(data: bytes, ends: npt.NDArray[np.int64], lengths: npt.NDArray[np.int64], width: int) -> Vector | None:
+    """``decimals`` for a column whose point is at the same place from the end in every span (``%.3f``, or none
+    at all: whole numbers), as machine-written tables have; else None.
+
+    Read from the right, each place then has one power of ten for every span: a digit's value is added with
+    a scalar weight, with no per-span bookkeeping. Twice as fast as the general way, and as exact.
+    """
+    last = data[int(ends[0]) - int(lengths[0]) : int(ends[0])]
+    dot = last.rfind(b".")
+    point = len(last) - 1 - dot if dot >= 0 else -1  # the point's place counted from the end, or none
+    shortest = int(lengths.min())
+    if shortest <= point:
+        return None
+    padded = np.frombuffer(bytes(width) + data, dtype=np.uint8)
+    at = ends + (width - 1)  # each span's last byte in ``padded``
+    mantissa = np.zeros(len(lengths), dtype=np.float64)
+    negative = np.zeros(len(lengths), dtype=bool)
+    place = 0
+    for r in range(width):
+        byte = padded[at - r]
+        if r == point:
+            if not (byte == 46).all():
+                return None
+            continue
+        digit = byte - np.uint8(48)
+        is_digit = digit < 10
+        if r >= shortest - 1:  # the first byte of some spans (a sign may stand there), or before them
+            inside = lengths > r
+            sign = (lengths == r + 1) & (byte == 45)
+            if not (is_digit | sign | ~inside).all():
+                return None
+            negative |= sign
+            digit[~(inside & is_digit)] = 0
+        elif not is_digit.all():
+            return None
+        mantissa += digit * _POWERS[place]
+        place += 1
+    digits = lengths - negative - (point >= 0)
+    if int(digits.min()) < 1 or place > _MAX_DIGITS:
+        return None
+    values: Vector = mantissa / _POWERS[max(point, 0)]
     return np.where(negative, -values, values)
 
 

@@ -41,6 +41,25 @@ def test_plain_decimals_are_read_exactly_as_float_reads_them() -> None:
     assert np.array_equal(np.signbit(values), np.signbit(expected))  # "-0" is -0.0, as float reads it
 
 
+@pytest.mark.parametrize("places", [0, 1, 3, 6])
+def test_a_column_with_its_point_always_at_one_place_is_read_exactly_too(places: int) -> None:
+    rng = random.Random(places)
+    values = [rng.choice([-1, 1]) * rng.uniform(0, 10 ** rng.randint(0, 8)) for _ in range(20_000)]
+    texts = [f"{v:.{places}f}".encode() for v in values] + [b"-0" + (b"." + b"0" * places if places else b"")]
+    texts += [b"." + b"5" * places] if places else [b"7"]
+    read = decimals(*_spans(texts))
+    expected = np.array([float(t) for t in texts])
+    assert read is not None and np.array_equal(read, expected)
+    assert np.array_equal(np.signbit(read), np.signbit(expected))
+
+
+@pytest.mark.parametrize(
+    "column", [[b"1.5", b"-", b"2.5"], [b"1.5", b"2-5", b"2.5"], [b"1.5", b"1.2.5", b"2.5"], [b"1.50", b"-.", b"2.50"]]
+)
+def test_a_fixed_point_column_with_one_bad_span_is_left_to_the_row_by_row_path(column: list[bytes]) -> None:
+    assert decimals(*_spans(column)) is None
+
+
 @pytest.mark.parametrize(
     "odd", [b"", b"-", b".", b"1.2.3", b"1-2", b"--1", b"+1", b"1e5", b" 1", b"1 ", b"0x1", b"nan", b"1234567890123456"]
 )
