@@ -148,9 +148,12 @@ def _block(
     lengths = ends - starts
     too_long = np.flatnonzero(lengths > max_line)
     ends[too_long] = starts[too_long]
-    view = np.frombuffer(data, dtype=np.uint8)
-    cr = (ends > starts) & (view[np.maximum(ends - 1, 0)] == 13) if view.size else np.zeros(len(ends), dtype=bool)
-    ends -= cr
+    if stop > 0 and data.find(b"\r", 0, stop) >= 0:
+        view = np.frombuffer(data, dtype=np.uint8)
+        cr = (ends > starts) & (view[np.maximum(ends - 1, 0)] == 13)
+        ends -= cr
+    else:
+        cr = np.zeros(0, dtype=bool)
     skipped = len(pending)
     oversize = {i: length for i, (_, length) in enumerate(pending)}
     oversize.update({int(i) + skipped: int(lengths[i]) + 1 for i in too_long})

@@ -166,7 +166,7 @@ class _Pieces:
         starts = np.column_stack([np.broadcast_to(s, rows) for s in self._starts]).ravel()
         lengths = np.column_stack([np.broadcast_to(n, rows) for n in self._lengths]).ravel()
         total = int(lengths.sum())
-        kind = "int32" if max(self._size, total) < 2**31 else "int64"
+        kind = "intp"  # take() converts any other index type to intp first: a copy as large as the output
         placed = np.cumsum(lengths) - lengths
         index = np.repeat((starts - placed).astype(kind), lengths)
         np.add(index, _counting(total, kind), out=index)  # byte k of the output is byte index[k] of the source
