@@ -197,6 +197,7 @@ def _fixed_point(data: bytes, ends: npt.NDArray[np.int64], lengths: npt.NDArray[
         return None
     padded = np.frombuffer(bytes(width) + data, dtype=np.uint8)
     at = ends + (width - 1)  # each span's last byte in ``padded``
+    sizes = lengths.astype(np.uint8)  # at most 17: compared at every place, cheaper as bytes
     mantissa = np.zeros(len(lengths), dtype=np.float64)
     negative = np.zeros(len(lengths), dtype=bool)
     place = 0
@@ -209,12 +210,12 @@ def _fixed_point(data: bytes, ends: npt.NDArray[np.int64], lengths: npt.NDArray[
         digit = byte - np.uint8(48)
         is_digit = digit < 10
         if r >= shortest - 1:  # the first byte of some spans (a sign may stand there), or before them
-            inside = lengths > r
-            sign = (lengths == r + 1) & (byte == 45)
+            inside = sizes > r
+            sign = (sizes == r + 1) & (byte == 45)
             if not (is_digit | sign | ~inside).all():
                 return None
             negative |= sign
-            digit[~(inside & is_digit)] = 0
+            np.multiply(digit, inside & is_digit, out=digit)
         elif not is_digit.all():
             return None
         mantissa += digit * _POWERS[place]
