@@ -23,14 +23,19 @@ from core.prediction.service import ArrayAnswer
 Lengths = npt.NDArray[np.int64]
 
 
+def _per_class(answer: Mapping[str, Any]) -> bool:
+    """A multiclass answer: one probability list per row. A binary classifier that names its ``classes`` (an
+    imported one) still gives one probability per row, of ``classes[1]``: one ``probability`` column."""
+    probabilities: Sequence[Any] = answer.get("probabilities") or ()
+    return answer.get("classes") is not None and bool(probabilities) and isinstance(probabilities[0], list)
+
+
 def answer_columns(answer: Mapping[str, Any]) -> tuple[str, ...]:
     """The names of the columns ``answer`` (a ``predict_matrix`` result) fills, in output order."""
-    probabilities = answer.get("probabilities")
-    if probabilities is None:
+    if answer.get("probabilities") is None:
         return ("prediction",)
-    classes = answer.get("classes")
-    if classes is not None:
-        return ("prediction", *(f"probability_{label}" for label in classes))
+    if _per_class(answer):
+        return ("prediction", *(f"probability_{label}" for label in answer["classes"]))
     return ("prediction", "probability")
 
 
@@ -40,9 +45,8 @@ def answer_values(answer: Mapping[str, Any]) -> list[Sequence[Any]]:
     probabilities = answer.get("probabilities")
     if probabilities is None:
         return columns
-    classes = answer.get("classes")
-    if classes is not None:
-        return [*columns, *([row[k] for row in probabilities] for k in range(len(classes)))]
+    if _per_class(answer):
+        return [*columns, *([row[k] for row in probabilities] for k in range(len(answer["classes"])))]
     return [*columns, probabilities]
 
 
