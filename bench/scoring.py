@@ -231,7 +231,7 @@ def main(argv: list[str]) -> None:
 
     report = Report({})
     section.add(report, measure(int(argv[0]) if argv else 10_000_000, 1), "python -m bench.scoring")
-    print(report.parts[0])
+    print("\n".join(report.parts))
     for target in report.targets:
         print(f"| {target.what} | {target.goal} | {target.ours} | {'yes' if target.holds else '**no**'} |")
 
