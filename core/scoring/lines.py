@@ -40,7 +40,7 @@ class Block:
     oversize: dict[int, int] = field(default_factory=dict)
     """Index of a line (whose span is then empty) -> the skipped line's length in bytes."""
     plain: bool = False
-    """The lines are ``data[starts[0]:ends[-1]]`` split at its line breaks (no CR, blank or skipped line)."""
+    """The lines are ``data[starts[0]:ends[-1]]`` split at its line breaks, LF or CRLF (no blank or skipped line)."""
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -49,6 +49,12 @@ class Block:
     def lines(self) -> list[bytes]:
         data = self.data
         return [data[s:e] for s, e in zip(self.starts.tolist(), self.ends.tolist(), strict=True)]
+
+    def part(self, start: int, stop: int) -> Block:
+        """Lines ``start`` to ``stop`` (not included) as a block of their own, over the same bytes."""
+        oversize = {i - start: n for i, n in self.oversize.items() if start <= i < stop}
+        span = slice(start, stop)
+        return Block(self.data, self.starts[span], self.ends[span], self.offsets[span], oversize, self.plain)
 
     @property
     def region(self) -> bytes:
@@ -150,10 +156,7 @@ def _block(
     ends[too_long] = starts[too_long]
     if stop > 0 and data.find(b"\r", 0, stop) >= 0:
         view = np.frombuffer(data, dtype=np.uint8)
-        cr = (ends > starts) & (view[np.maximum(ends - 1, 0)] == 13)
-        ends -= cr
-    else:
-        cr = np.zeros(0, dtype=bool)
+        ends -= (ends > starts) & (view[np.maximum(ends - 1, 0)] == 13)
     skipped = len(pending)
     oversize = {i: length for i, (_, length) in enumerate(pending)}
     oversize.update({int(i) + skipped: int(lengths[i]) + 1 for i in too_long})
@@ -169,16 +172,16 @@ def _block(
         keep = int(np.searchsorted(block.offsets, end))
         block.starts, block.ends, block.offsets = block.starts[:keep], block.ends[:keep], block.offsets[:keep]
         block.oversize = {i: n for i, n in oversize.items() if i < keep}
-    return _without_blanks(block, not bool(cr.any()))
+    return _without_blanks(block)
 
 
-def _without_blanks(block: Block, no_cr: bool) -> Block:
+def _without_blanks(block: Block) -> Block:
     """Drop empty lines (keeping the too-long ones, which are empty placeholders)."""
     blank = block.ends == block.starts
     if block.oversize:
         blank[list(block.oversize)] = False
     if not blank.any():
-        block.plain = no_cr and not block.oversize
+        block.plain = not block.oversize
         return block
     index = np.flatnonzero(~blank)
     renumber = {int(old): new for new, old in enumerate(index)}

@@ -12,6 +12,7 @@ import csv
 import functools
 import math
 import types
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -94,27 +95,62 @@ def csv_layout(spec: ModelSpec, header: bytes) -> CsvLayout:
     return CsvLayout(names, tuple(names.index(name) for name in spec.feature_names))
 
 
+LEAF_ROWS = 16
+"""The size under which a block that cannot be read in bulk is read row by row rather than halved again."""
+
+BULK_MIN_ROWS = 512
+"""Below this, numpy's cost per call outweighs the bulk reader's gain: a part is read the simpler way."""
+
+
 def parse_csv(spec: ModelSpec, layout: CsvLayout, block: Block, first_row: int) -> Parsed:
     """The block's rows (``first_row``: the 1-based number of its first) as a matrix, bad rows refused."""
-    x = _bulk_csv(spec, layout, block, first_row)
-    if x is None:
-        x = _fast_csv(spec, layout, block, first_row)
+
+    def whole(part: Block, first: int) -> Matrix | None:
+        x = _bulk_csv(spec, layout, part, first) if len(part) >= BULK_MIN_ROWS else None
+        return _fast_csv(spec, layout, part, first) if x is None else x
+
+    return _halving(block, first_row, whole, lambda line, row: _csv_values(spec, layout, line, row), spec)
+
+
+def _halving(
+    block: Block,
+    first_row: int,
+    whole: Callable[[Block, int], Matrix | None],
+    values: Callable[[bytes, int], list[float]],
+    spec: ModelSpec,
+) -> Parsed:
+    """``whole(block)``'s matrix if it reads the block at once; else each half the same way, down to
+    ``LEAF_ROWS`` rows read one by one. So a bad row costs its few neighbours the row-by-row way, not its
+    whole block: the rows around it stay in bulk."""
+    x = whole(block, first_row)
     if x is not None:
         return Parsed(x, list(range(len(block))))
-    return _precise(spec, block, first_row, lambda line, row: _csv_values(spec, layout, line, row))
+    if len(block) <= LEAF_ROWS:
+        return _precise(spec, block, first_row, values)
+    half = len(block) // 2
+    left = _halving(block.part(0, half), first_row, whole, values, spec)
+    right = _halving(block.part(half, len(block)), first_row + half, whole, values, spec)
+    return Parsed(
+        np.concatenate((left.x, right.x)),
+        left.kept + [i + half for i in right.kept],
+        left.refused + [Refusal(r.index + half, r.field, r.message) for r in right.refused],
+    )
 
 
 def _bulk_csv(spec: ModelSpec, layout: CsvLayout, block: Block, first_row: int) -> Matrix | None:
     """The matrix, parsed by numpy a column at a time, when every feature is a plain decimal; else None.
 
-    A plain block (no CR, blank or skipped line) of printable ASCII without quotes, whose every row holds the
-    header's field count: then a row's fields are the spans between its commas. Anything else (quotes, spaces,
+    A plain block (no blank or skipped line) of printable ASCII without quotes (and CRs only before line
+    breaks), whose every row holds the header's field count: then a row's fields are the spans between its
+    commas. Anything else (quotes, spaces,
     exponents, empty fields) goes the slower ways, which give the same values and, for a bad row, its refusal.
     """
     if not block.plain or not len(block):
         return None
     region = block.region
-    if region.translate(None, _PRINTABLE):
+    if region.translate(None, _PRINTABLE) and (
+        region.translate(None, _PRINTABLE + b"\r") or region.count(b"\r") != region.count(b"\r\n")
+    ):
         return None
     width, rows, base = len(layout.names), len(block), int(block.starts[0])
     commas = np.flatnonzero(np.frombuffer(region, dtype=np.uint8) == 44) + base
@@ -303,10 +339,13 @@ def _precise(spec: ModelSpec, block: Block, first_row: int, values: Any) -> Pars
 
 def parse_jsonl(spec: ModelSpec, block: Block, first_row: int) -> Parsed:
     """The block's JSON objects (one per line) as a matrix; extra keys are carried, bad rows refused."""
-    x = _fast_jsonl(spec, block, first_row)
-    if x is not None:
-        return Parsed(x, list(range(len(block.lines))))
-    return _precise(spec, block, first_row, lambda line, row: _json_values(spec, line, row))
+    return _halving(
+        block,
+        first_row,
+        lambda part, first: _fast_jsonl(spec, part, first),
+        lambda line, row: _json_values(spec, line, row),
+        spec,
+    )
 
 
 @functools.cache

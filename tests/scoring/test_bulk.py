@@ -105,3 +105,27 @@ def test_one_bad_row_in_a_plain_block_is_refused_by_number_and_its_neighbours_sc
     assert len(out) == 999
     assert b'"row":500' in errors and b"glucose" in errors
     assert all(line.startswith(b"1,") for line in out[1:])
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_a_block_with_bad_rows_here_and_there_reads_as_the_row_by_row_path_reads_it(newline: str) -> None:
+    """Halving around bad rows keeps the others in bulk; what it reads and refuses is the row-by-row answer."""
+    import io
+
+    from core.prediction.registry import model_spec
+    from core.scoring.lines import read_blocks
+    from core.scoring.rows import _csv_values, _precise, csv_layout, parse_csv
+
+    rng = random.Random(11)
+    odd = ["abc", "", "1e3", "-2", " 5", '"7"', "1.5", "9999999999999999"]
+    lines = [
+        f"r{i},{rng.choice(odd) if rng.random() < 0.01 else rng.randint(0, 17)},{rng.uniform(0, 199):.2f},70"
+        for i in range(5000)
+    ]
+    spec = model_spec("diabetes")
+    layout = csv_layout(spec, b"id,pregnant,glucose,pressure")
+    [block] = list(read_blocks(io.BytesIO(newline.join(lines).encode() + newline.encode()), 0, block_bytes=1 << 22))
+    fast = parse_csv(spec, layout, block, 1)
+    slow = _precise(spec, block, 1, lambda line, row: _csv_values(spec, layout, line, row))
+    assert fast.kept == slow.kept and fast.refused == slow.refused and len(slow.refused) > 10
+    assert np.array_equal(fast.x, slow.x)
