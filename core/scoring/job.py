@@ -201,7 +201,7 @@ def _write(
             parse_csv(model.spec, layout, block, first) if layout is not None else parse_jsonl(model.spec, block, first)
         )
         answer, parsed = _predict(model, parsed, first)
-        out.write(_render(block, parsed, answer, fmt))
+        out.write(_render(block, parsed, answer, fmt, columns))
         errors.write(b"".join(_error_line(block, first, refusal) for refusal in parsed.refused))
         counts.read += len(block)
         counts.scored += len(parsed.kept)
@@ -210,14 +210,18 @@ def _write(
         run.on_progress(run.progress)
 
 
-def _render(block: Block, parsed: Parsed, answer: ArrayAnswer, fmt: TableFormat) -> bytes:
-    """The kept rows, each input line as it came then its answers (a CSV block in bulk, from its bytes)."""
+def _render(block: Block, parsed: Parsed, answer: ArrayAnswer, fmt: TableFormat, columns: tuple[str, ...]) -> bytes:
+    """The kept rows, each input line as it came then its answers: built in bulk from the block's bytes (a JSON
+    line ending in a space or with anything after its brace: row by row, as ``output.jsonl_rows`` writes it)."""
     if not parsed.kept:
         return b""
+    kept = np.asarray(parsed.kept, dtype=np.intp) if parsed.refused else slice(None)
+    starts, ends = block.starts[kept], block.ends[kept]
     if fmt.kind == "csv":
-        kept = np.asarray(parsed.kept, dtype=np.intp) if parsed.refused else slice(None)
-        cells = output.answer_cells(answer)
-        return output.csv_lines(block.data, block.starts[kept], block.ends[kept], cells)
+        return output.csv_lines(block.data, starts, ends, output.answer_cells(answer))
+    fast = output.jsonl_lines(block.data, starts, ends, answer, columns)
+    if fast is not None:
+        return fast
     lines = [block.lines[i] for i in parsed.kept] if parsed.refused else block.lines
     predictions, probabilities = answer.listed()
     listed: dict[str, Any] = {"predictions": predictions}

@@ -115,10 +115,37 @@ def csv_lines(data: bytes, starts: Lengths, ends: Lengths, cells: Sequence[Cells
     pieces.add(starts, ends - starts)
     for column in cells:
         if column.numbers is not None:
-            pieces.numbers(column.numbers)
+            pieces.numbers(column.numbers, comma=True, as_repr=True)
         else:
-            pieces.texts(column.texts, column.index)
+            pieces.texts([b"," + text for text in column.texts], column.index)
     pieces.texts((b"\n",), None)
+    return pieces.join(len(starts))
+
+
+_SPACE = np.zeros(256, dtype=bool)
+_SPACE[list(b" \t\r\n")] = True
+
+
+def jsonl_lines(data: bytes, starts: Lengths, ends: Lengths, answer: ArrayAnswer, names: Sequence[str]) -> bytes | None:
+    """What ``jsonl_rows`` writes, built in one gather like ``csv_lines``: each object as sent without its
+    closing brace, then the answer's keys; None when some line ends in a space or anything but ``}``
+    (``jsonl_rows`` then takes them one by one)."""
+    view = np.frombuffer(data, dtype=np.uint8)
+    last = ends - 1
+    if not len(last) or bool((view[last] != 125).any()) or bool(_SPACE[view[last - 1]].any()):
+        return None
+    pieces = _Pieces(data)
+    pieces.add(starts, last - starts)
+    pieces.texts((b",", b""), (view[last - 1] == 123).astype(np.intp))  # no comma after an empty object's "{"
+    keys = [orjson.dumps(name) + b":" for name in names]
+    for k, column in enumerate(answer_cells(answer)):
+        key = keys[k] if k == 0 else b"," + keys[k]
+        if column.numbers is not None:
+            pieces.texts((key,), None)
+            pieces.numbers(column.numbers, comma=False, as_repr=False)
+        else:
+            pieces.texts([key + orjson.dumps(label) for label in answer.labels or ()], column.index)
+    pieces.texts((b"}\n",), None)
     return pieces.join(len(starts))
 
 
@@ -142,25 +169,25 @@ class _Pieces:
         self._lengths.append(np.asarray(lengths, dtype=np.int64))
 
     def texts(self, texts: Sequence[bytes], index: npt.NDArray[np.intp] | None) -> None:
-        """A comma and ``texts[index[i]]`` (just ``texts[0]``, no comma, when ``index`` is None: the line break)."""
-        cells = texts if index is None else [b"," + text for text in texts]
-        lengths = np.fromiter(map(len, cells), dtype=np.int64, count=len(cells))
-        starts = self._source(b"".join(cells)) + np.cumsum(lengths) - lengths
+        """``texts[index[i]]`` for row ``i`` (``texts[0]`` for every row when ``index`` is None)."""
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        starts = self._source(b"".join(texts)) + np.cumsum(lengths) - lengths
         self.add(*((starts[0], lengths[0]) if index is None else (starts[index], lengths[index])))
 
-    def numbers(self, values: npt.NDArray[np.float64]) -> None:
-        """A comma and each value as ``repr`` writes it: orjson's shortest round-trip digits, which are repr's
-        except in the exponent's notation, so the few values repr writes with an exponent are written by repr."""
-        blob = (
-            b"," + orjson.dumps(np.ascontiguousarray(values, dtype=np.float64), option=orjson.OPT_SERIALIZE_NUMPY)[1:-1]
-        )
+    def numbers(self, values: npt.NDArray[np.float64], comma: bool, as_repr: bool) -> None:
+        """Each value as orjson writes it (JSON's numbers), after a comma if ``comma``; ``as_repr``: as ``repr``
+        writes it (CSV's), whose digits are orjson's but whose exponents differ: those few values by repr."""
+        dumped = orjson.dumps(np.ascontiguousarray(values, dtype=np.float64), option=orjson.OPT_SERIALIZE_NUMPY)
+        blob = b"," + dumped[1:-1]
         commas = np.flatnonzero(np.frombuffer(blob, dtype=np.uint8) == 44)
         lengths = np.diff(commas, append=len(blob))
         starts = self._source(blob) + commas
+        if not comma:
+            starts, lengths = starts + 1, lengths - 1
         size = np.abs(values)
-        exponent = np.flatnonzero((values != 0) & ((size < 1e-4) | (size >= 1e16)))
+        exponent = np.flatnonzero((values != 0) & ((size < 1e-4) | (size >= 1e16)) & as_repr)
         if exponent.size:
-            cells = [b"," + repr(v).encode() for v in values[exponent].tolist()]
+            cells = [(b"," if comma else b"") + repr(v).encode() for v in values[exponent].tolist()]
             sizes = np.fromiter(map(len, cells), dtype=np.int64, count=len(cells))
             starts[exponent] = self._source(b"".join(cells)) + np.cumsum(sizes) - sizes
             lengths[exponent] = sizes

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import functools
 import math
+import operator
 import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -366,7 +367,7 @@ def _fast_jsonl(spec: ModelSpec, block: Block, first_row: int) -> Matrix | None:
     if len(rows) != len(block.lines):
         return None
     fields = [f"f{j}" for j in range(len(spec.features))]
-    x = np.array([[getattr(row, key) for key in fields] for row in rows], dtype=np.float64)
+    x = np.array(list(map(operator.attrgetter(*fields), rows)), dtype=np.float64)  # one C call a row
     try:
         return check_matrix(spec, x.reshape(len(rows), len(fields)), first_row)
     except InvalidInputError:

@@ -129,3 +129,38 @@ def test_a_block_with_bad_rows_here_and_there_reads_as_the_row_by_row_path_reads
     slow = _precise(spec, block, 1, lambda line, row: _csv_values(spec, layout, line, row))
     assert fast.kept == slow.kept and fast.refused == slow.refused and len(slow.refused) > 10
     assert np.array_equal(fast.x, slow.x)
+
+
+@pytest.mark.parametrize("shape", ["regression", "binary", "multiclass"])
+def test_json_lines_in_bulk_are_the_bytes_jsonl_rows_writes(shape: str) -> None:
+    from core.prediction.service import ArrayAnswer
+
+    lines = [b'{"id": "a", "x": 1}', b"{}", b'{"x":2.5,"y":[1,{"z":null}]}', b'  {"x": "\\u00e9"}'] * 50
+    rng = np.random.default_rng(3)
+    n = len(lines)
+    if shape == "regression":
+        answer = ArrayAnswer(rng.normal(0, 1e5, n) * rng.choice([1, 1e-9, 1e12], n))
+    elif shape == "binary":
+        p = np.concatenate((rng.random(n - 2), [1e-7, 0.0]))
+        answer = ArrayAnswer(p, ("no", "yes"), (p >= 0.5).astype(np.intp))
+    else:
+        p = rng.dirichlet(np.ones(3), n)
+        answer = ArrayAnswer(p, ("setosa", 'vir"ginica', 3), p.argmax(axis=1))
+    predictions, probabilities = answer.listed()
+    listed = {"predictions": predictions, "probabilities": probabilities}
+    if shape == "multiclass":
+        listed["classes"] = list(answer.labels or ())
+    if probabilities is None:
+        del listed["probabilities"]
+    columns = output.answer_columns(listed)
+    data, starts, ends = _spans(lines)
+    assert output.jsonl_lines(data, starts, ends, answer, columns) == output.jsonl_rows(lines, listed)
+
+
+@pytest.mark.parametrize("odd", [b'{"x": 1} ', b'{"x": 1 }'])
+def test_a_json_line_with_a_space_at_its_end_is_left_to_jsonl_rows(odd: bytes) -> None:
+    from core.prediction.service import ArrayAnswer
+
+    data, starts, ends = _spans([b'{"x": 1}', odd])
+    answer = ArrayAnswer(np.array([1.5, 2.5]))
+    assert output.jsonl_lines(data, starts, ends, answer, ("prediction",)) is None
