@@ -12,7 +12,20 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bench import batch, bundles, coldstart, importtime, load, model_store, sections, trees, tweets, warehouses, wrk
+from bench import (
+    batch,
+    bundles,
+    coldstart,
+    importtime,
+    load,
+    model_store,
+    scoring,
+    sections,
+    trees,
+    tweets,
+    warehouses,
+    wrk,
+)
 from bench.report import Report
 from bench.servers import ROOT, Running, start
 
@@ -85,6 +98,14 @@ def measure(args: argparse.Namespace, report: Report) -> None:
     )
 
     sections.model_store.add(report, model_store.measure(runs, seconds))
+
+    scoring_rows = 1_000_000 if args.quick else 10_000_000
+    sections.scoring.add(
+        report,
+        scoring.measure(scoring_rows, 1 if args.quick else 3),
+        "python -m bench" + (" --quick" if args.quick else ""),
+    )
+
     _tweet_charts(args, report, runs)
     sections.bundles.add(report, bundles.bundles())
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import functions_framework
+import orjson
 from cloudevents.http import CloudEvent
 
 from core.errors import CoreError, UpstreamError
@@ -23,15 +24,18 @@ from handlers import scoring
 @functions_framework.cloud_event
 def score_object(cloud_event: CloudEvent) -> None:
     """Score the finalized object; raise only for a transient failure."""
-    outcome = score_storage_event(cloud_event.get_data())
+    outcome = score_storage_event(cloud_event.get_data(), cloud_event.get("id"))
     if outcome.status == "retry":
         raise UpstreamError(f"the object could not be scored for now: {outcome.detail['error']['message']}")
 
 
-def score_storage_event(data: Any) -> scoring.Outcome:
+def score_storage_event(data: Any, event_id: Any = None) -> scoring.Outcome:
     """The outcome for a ``google.cloud.storage.object.v1.finalized`` event's data (a StorageObjectData)."""
     try:
         request = storage_object_request(data if isinstance(data, dict) else {})
     except CoreError as exc:
-        return scoring.refused(exc, "gcs")
+        if isinstance(data, dict) and isinstance(data.get("name"), str) and data["name"]:
+            return scoring.refused(exc, "gcs")  # the guard: the object's name is the record, nothing is written
+        sent = orjson.dumps(data) if isinstance(data, dict) else repr(data).encode()
+        return scoring.refused(exc, "gcs", event_id if isinstance(event_id, str) else None, sent)
     return scoring.run(request, "gcs")

@@ -18,9 +18,11 @@ model there once, so a request answers wholly with one version, and ``version`` 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from core.errors import InvalidInputError, ModelUnavailableError
 from core.paths import MODELS_DIR
@@ -108,19 +110,44 @@ def list_models(models_dir: ModelsAt = MODELS_DIR) -> dict[str, Any]:
     return {"models": models, "unavailable": missing} if missing else {"models": models}
 
 
-def _answers(model: ServedModel, x: Matrix) -> tuple[list[Any], list[Any] | None]:
+@dataclass(frozen=True)
+class ArrayAnswer:
+    """A matrix's answers as arrays, for callers that format whole blocks (scoring) with no Python object per row.
+
+    ``raw`` is what the model computes: the values of a regression, else the probabilities (one column per
+    class for a multiclass model); a classifier's label for row ``i`` is ``labels[chosen[i]]``.
+    """
+
+    raw: Vector
+    labels: tuple[Any, ...] | None = None
+    chosen: npt.NDArray[np.intp] | None = None
+
+    def listed(self) -> tuple[list[Any], list[Any] | None]:
+        """The answers and probabilities as the JSON contracts give them (plain Python values)."""
+        if self.labels is None or self.chosen is None:
+            return self.raw.tolist(), None
+        # One take from the labels, not a Python lookup per row: a warehouse batch has 50,000 of them.
+        labels = np.array(self.labels, dtype=object)[self.chosen]
+        return labels.tolist(), self.raw.tolist()
+
+
+def answer_arrays(model: ServedModel, x: Matrix) -> ArrayAnswer:
+    """The answers for ``x`` as arrays; ``InvalidInputError`` names a row too large for a finite answer."""
     with np.errstate(over="ignore", invalid="ignore"):  # huge but finite inputs: refused below, by row
         raw = model.form.evaluate(x)
     _check_finite(model, x, raw)
+    raw = np.asarray(raw, dtype=np.float64)
     if not model.spec.is_classifier:
-        return raw.tolist(), None
+        return ArrayAnswer(raw)
     classes = model.spec.classes
     if classes:
         chosen = raw.argmax(axis=1) if raw.ndim == 2 else (raw > 0.5).astype(np.intp)
-        return [classes[i] for i in chosen.tolist()], raw.tolist()
-    # One take from the two labels, not a Python test per row: a warehouse batch has 50,000 of them.
-    labels = np.array(model.spec.labels, dtype=object)[(raw >= model.spec.threshold).astype(np.intp)]
-    return labels.tolist(), raw.tolist()
+        return ArrayAnswer(raw, tuple(classes), chosen)
+    return ArrayAnswer(raw, tuple(model.spec.labels), (raw >= model.spec.threshold).astype(np.intp))
+
+
+def _answers(model: ServedModel, x: Matrix) -> tuple[list[Any], list[Any] | None]:
+    return answer_arrays(model, x).listed()
 
 
 def _check_finite(model: ServedModel, x: Matrix, raw: Vector) -> None:

@@ -24,8 +24,9 @@ import orjson
 
 from core.errors import CoreError, InvalidInputError, UpstreamError
 from core.paths import MODELS_DIR
+from core.prediction.artifacts import ServedModel
 from core.prediction.catalogue import ModelsAt, snapshot_of
-from core.prediction.service import predict_matrix, served_model
+from core.prediction.service import ArrayAnswer, answer_arrays, predict_matrix, served_model
 from core.scoring import output
 from core.scoring.formats import TableFormat, format_of
 from core.scoring.lines import Block, read_blocks
@@ -191,24 +192,46 @@ def _write(
     fmt: TableFormat,
 ) -> None:
     out, errors = sinks
-    spec = served_model(run.request.model, run.request.models_dir).spec
-    layout = csv_layout(spec, header) if header is not None else None
+    model = served_model(run.request.model, run.request.models_dir)
+    layout = csv_layout(model.spec, header) if header is not None else None
     if header is not None:
         out.write(output.csv_header(header, columns))
     counts = run.progress.counts
     for block in blocks:
         first = counts.read + 1
-        parsed = parse_csv(spec, layout, block, first) if layout is not None else parse_jsonl(spec, block, first)
-        answer, parsed = _predict(run.request, parsed, first)
-        lines = [block.lines[i] for i in parsed.kept] if parsed.refused else block.lines
-        render = output.csv_rows if fmt.kind == "csv" else output.jsonl_rows
-        out.write(render(lines, answer) if lines else b"")
+        parsed = (
+            parse_csv(model.spec, layout, block, first) if layout is not None else parse_jsonl(model.spec, block, first)
+        )
+        answer, parsed = _predict(model, parsed, first)
+        out.write(_render(block, parsed, answer, fmt, columns))
         errors.write(b"".join(_error_line(block, first, refusal) for refusal in parsed.refused))
-        counts.read += len(block.lines)
+        counts.read += len(block)
         counts.scored += len(parsed.kept)
         counts.refused += len(parsed.refused)
         run.progress.bytes_read = int(block.offsets[-1]) - run.base
         run.on_progress(run.progress)
+
+
+def _render(block: Block, parsed: Parsed, answer: ArrayAnswer, fmt: TableFormat, columns: tuple[str, ...]) -> bytes:
+    """The kept rows, each input line as it came then its answers: built in bulk from the block's bytes (a JSON
+    line ending in a space or with anything after its brace: row by row, as ``output.jsonl_rows`` writes it)."""
+    if not parsed.kept:
+        return b""
+    kept = np.asarray(parsed.kept, dtype=np.intp) if parsed.refused else slice(None)
+    starts, ends = block.starts[kept], block.ends[kept]
+    if fmt.kind == "csv":
+        return output.csv_lines(block.data, starts, ends, output.answer_cells(answer))
+    fast = output.jsonl_lines(block.data, starts, ends, answer, columns)
+    if fast is not None:
+        return fast
+    lines = [block.lines[i] for i in parsed.kept] if parsed.refused else block.lines
+    predictions, probabilities = answer.listed()
+    listed: dict[str, Any] = {"predictions": predictions}
+    if probabilities is not None:
+        listed["probabilities"] = probabilities
+    if answer.raw.ndim == 2 and answer.labels is not None:
+        listed["classes"] = list(answer.labels)
+    return output.jsonl_rows(lines, listed)
 
 
 def _error_line(block: Block, first: int, refusal: Any) -> bytes:
@@ -221,10 +244,10 @@ def _error_line(block: Block, first: int, refusal: Any) -> bytes:
     return orjson.dumps(record) + b"\n"
 
 
-def _predict(request: ScoreRequest, parsed: Parsed, first: int) -> tuple[dict[str, Any], Parsed]:
+def _predict(model: ServedModel, parsed: Parsed, first: int) -> tuple[ArrayAnswer, Parsed]:
     """The block's answers; a row whose values are too large for a finite answer is refused alone."""
     try:
-        return predict_matrix(request.model, parsed.x, request.models_dir), parsed
+        return answer_arrays(model, parsed.x), parsed
     except InvalidInputError:
         pass
     from core.scoring.rows import Refusal
@@ -232,7 +255,7 @@ def _predict(request: ScoreRequest, parsed: Parsed, first: int) -> tuple[dict[st
     kept, rows, refused = [], [], list(parsed.refused)
     for i, row in zip(parsed.kept, parsed.x, strict=True):
         try:
-            predict_matrix(request.model, row[None, :], request.models_dir)
+            answer_arrays(model, row[None, :])
         except InvalidInputError as exc:  # the message numbers the row in its one-row matrix: say which it is
             refused.append(Refusal(i, exc.field, exc.message.replace("row 0:", f"row {first + i}:", 1)))
         else:
@@ -240,5 +263,4 @@ def _predict(request: ScoreRequest, parsed: Parsed, first: int) -> tuple[dict[st
             rows.append(row)
     refused.sort(key=lambda r: r.index)
     x = np.array(rows, dtype=np.float64).reshape(len(rows), parsed.x.shape[1])
-    fixed = Parsed(x, kept, refused)
-    return predict_matrix(request.model, x, request.models_dir), fixed
+    return answer_arrays(model, x), Parsed(x, kept, refused)

@@ -7,6 +7,7 @@ refused row, not a crash. Blank lines are not rows. A CRLF line loses its CR, no
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -24,12 +25,41 @@ MAX_LINE_BYTES = 1 << 20
 
 @dataclass
 class Block:
-    """Consecutive non-blank lines, their byte offsets, and which of them were too long to keep."""
+    """Consecutive non-blank lines of ``data``, their byte offsets, and which of them were too long to keep.
 
-    lines: list[bytes]
+    Lines are spans of ``data`` (``starts``/``ends``, line break and CR excluded), not one bytes object each:
+    the common case is parsed and written from ``data`` by numpy in bulk, and ``lines`` is built only for a
+    block that needs looking at row by row.
+    """
+
+    data: bytes
+    starts: npt.NDArray[np.int64]
+    ends: npt.NDArray[np.int64]
     offsets: npt.NDArray[np.int64]
+    """Each line's offset in the input."""
     oversize: dict[int, int] = field(default_factory=dict)
-    """Index in ``lines`` (whose entry is then empty) -> the skipped line's length in bytes."""
+    """Index of a line (whose span is then empty) -> the skipped line's length in bytes."""
+    plain: bool = False
+    """The lines are ``data[starts[0]:ends[-1]]`` split at its line breaks, LF or CRLF (no blank or skipped line)."""
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    @functools.cached_property
+    def lines(self) -> list[bytes]:
+        data = self.data
+        return [data[s:e] for s, e in zip(self.starts.tolist(), self.ends.tolist(), strict=True)]
+
+    def part(self, start: int, stop: int) -> Block:
+        """Lines ``start`` to ``stop`` (not included) as a block of their own, over the same bytes."""
+        oversize = {i - start: n for i, n in self.oversize.items() if start <= i < stop}
+        span = slice(start, stop)
+        return Block(self.data, self.starts[span], self.ends[span], self.offsets[span], oversize, self.plain)
+
+    @property
+    def region(self) -> bytes:
+        """The bytes of a ``plain`` block's lines, with the line breaks between them."""
+        return self.data[int(self.starts[0]) : int(self.ends[-1])] if len(self) else b""
 
 
 @dataclass
@@ -55,12 +85,12 @@ def read_blocks(
         if not data:
             break
         block, done = _take(state, data, end, max_line)
-        if block.lines:
+        if len(block):
             yield block
         if done:
             return
     tail = _tail(state, end)
-    if tail.lines:
+    if len(tail):
         yield tail
 
 
@@ -80,11 +110,10 @@ def _take(state: _State, data: bytes, end: int | None, max_line: int) -> tuple[B
     if last < 0:
         state.carry = buffer
         _maybe_skip(state, max_line)
-        return _block(pending, [], state.start, end), False
-    lines = buffer[:last].split(b"\n")
+        return _block(pending, b"", -1, state.start, end), False
     first = state.start
     state.carry, state.start = buffer[last + 1 :], state.start + last + 1
-    block = _block(pending, lines, first, end, max_line, b"\r" in buffer)
+    block = _block(pending, buffer, last, first, end, max_line)
     done = end is not None and state.start >= end
     _maybe_skip(state, max_line)
     return block, done
@@ -97,48 +126,65 @@ def _maybe_skip(state: _State, max_line: int) -> None:
 
 def _tail(state: _State, end: int | None) -> Block:
     if state.skipping >= 0:
-        return _block([(state.start, state.skipping)], [], state.start, end)
-    return _block([], [state.carry] if state.carry else [], state.start, end)
+        return _block([(state.start, state.skipping)], b"", -1, state.start, end)
+    return _block([], state.carry, len(state.carry) if state.carry else -1, state.start, end)
 
 
 def _empty() -> Block:
-    return Block([], np.empty(0, dtype=np.int64))
+    nothing = np.empty(0, dtype=np.int64)
+    return Block(b"", nothing, nothing, nothing)
 
 
 def _block(
     pending: list[tuple[int, int]],
-    lines: list[bytes],
+    data: bytes,
+    stop: int,
     first: int,
     end: int | None,
     max_line: int = MAX_LINE_BYTES,
-    has_cr: bool = True,
 ) -> Block:
-    """The kept lines (and the too-long ones before them) that start before ``end``, blank lines dropped."""
-    lengths = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
-    offsets = first + np.concatenate(([0], np.cumsum(lengths + 1)[:-1])) if lines else lengths
+    """The lines of ``data[:stop]`` (none when ``stop`` is -1), after the too-long ones finished before them,
+    that start before ``end``; blank lines dropped. ``first`` is the offset of ``data``'s first byte."""
+    if stop >= 0:
+        breaks = np.flatnonzero(np.frombuffer(data, dtype=np.uint8, count=stop) == 10)
+        starts = np.concatenate(([0], breaks + 1)).astype(np.int64)
+        ends = np.append(breaks, stop).astype(np.int64)
+    else:
+        starts = ends = np.empty(0, dtype=np.int64)
+    lengths = ends - starts
+    too_long = np.flatnonzero(lengths > max_line)
+    ends[too_long] = starts[too_long]
+    if stop > 0 and data.find(b"\r", 0, stop) >= 0:
+        view = np.frombuffer(data, dtype=np.uint8)
+        ends -= (ends > starts) & (view[np.maximum(ends - 1, 0)] == 13)
+    skipped = len(pending)
     oversize = {i: length for i, (_, length) in enumerate(pending)}
-    lines = [b""] * len(pending) + lines
-    offsets = np.concatenate((np.array([o for o, _ in pending], dtype=np.int64), offsets))
-    if lengths.size and int(lengths.max()) > max_line:
-        for i in np.flatnonzero(lengths > max_line) + len(pending):
-            oversize[int(i)], lines[int(i)] = len(lines[int(i)]) + 1, b""
-    if end is not None and offsets.size and offsets[-1] >= end:
-        keep = int(np.searchsorted(offsets, end))
-        lines, offsets = lines[:keep], offsets[:keep]
-        oversize = {i: n for i, n in oversize.items() if i < keep}
-    return _without_blanks(Block(lines, offsets, oversize), has_cr)
+    oversize.update({int(i) + skipped: int(lengths[i]) + 1 for i in too_long})
+    nothing = np.zeros(skipped, dtype=np.int64)
+    block = Block(
+        data,
+        np.concatenate((nothing, starts)),
+        np.concatenate((nothing, ends)),
+        np.concatenate((np.array([o for o, _ in pending], dtype=np.int64), first + starts)),
+        oversize,
+    )
+    if end is not None and block.offsets.size and block.offsets[-1] >= end:
+        keep = int(np.searchsorted(block.offsets, end))
+        block.starts, block.ends, block.offsets = block.starts[:keep], block.ends[:keep], block.offsets[:keep]
+        block.oversize = {i: n for i, n in oversize.items() if i < keep}
+    return _without_blanks(block)
 
 
-def _without_blanks(block: Block, has_cr: bool) -> Block:
-    """Drop empty lines (keeping the too-long ones, which are empty placeholders) and CRs before line breaks."""
-    if has_cr:
-        block.lines = [line[:-1] if line.endswith(b"\r") else line for line in block.lines]
-    if b"" not in block.lines or len(block.oversize) == block.lines.count(b""):
+def _without_blanks(block: Block) -> Block:
+    """Drop empty lines (keeping the too-long ones, which are empty placeholders)."""
+    blank = block.ends == block.starts
+    if block.oversize:
+        blank[list(block.oversize)] = False
+    if not blank.any():
+        block.plain = not block.oversize
         return block
-    keep = np.array([bool(line) or i in block.oversize for i, line in enumerate(block.lines)], dtype=bool)
-    index = np.flatnonzero(keep)
+    index = np.flatnonzero(~blank)
     renumber = {int(old): new for new, old in enumerate(index)}
-    block.lines = [block.lines[i] for i in index]
-    block.offsets = block.offsets[index]
+    block.starts, block.ends, block.offsets = block.starts[index], block.ends[index], block.offsets[index]
     block.oversize = {renumber[i]: n for i, n in block.oversize.items()}
     return block

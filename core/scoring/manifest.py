@@ -7,6 +7,8 @@ its two companions, one set per shard, so shards never write the same object.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -95,3 +97,35 @@ def error_manifest(
     manifest["output"] = None
     manifest["errors"] = None
     return manifest
+
+
+FAILED_BODY_BYTES = 16 << 10
+"""How much of a refused message a failure manifest keeps: enough to see what was sent, never a whole file."""
+
+
+def failure_uri(prefix: str, source: str, message_id: str) -> str:
+    """Where the failure manifest of message ``message_id`` from ``source`` goes under ``prefix``.
+
+    Keyed by the message's id, so a redelivered message rewrites the same object (delivery is at least
+    once); an id with characters an object name should not hold is replaced by its sha256.
+    """
+    safe = message_id if _SAFE_ID.fullmatch(message_id) else hashlib.sha256(message_id.encode()).hexdigest()
+    return f"{prefix.rstrip('/')}/{source}/{safe}.manifest.json"
+
+
+_SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
+
+
+def failure_manifest(source: str, message_id: str, error: CoreError, body: bytes, at: str) -> dict[str, Any]:
+    """The manifest of a message refused before any output was named: what came, from where, and why."""
+    kept = body[:FAILED_BODY_BYTES]
+    return {
+        "manifest_version": MANIFEST_VERSION,
+        "status": "failed",
+        "source": source,
+        "message_id": message_id,
+        "error": {"type": type(error).__name__, "message": error.message, "field": error.field},
+        "message": {"bytes": len(body), "head": kept.decode("utf-8", "replace"), "truncated": len(body) > len(kept)},
+        "rows": {"read": 0, "scored": 0, "refused": 0},
+        "finished_at": at,
+    }

@@ -8,21 +8,34 @@ class (a multiclass classifier, whose answer names its ``classes`` and gives a l
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import orjson
+
+from core.prediction.service import ArrayAnswer
+
+Lengths = npt.NDArray[np.int64]
+
+
+def _per_class(answer: Mapping[str, Any]) -> bool:
+    """A multiclass answer: one probability list per row. A binary classifier that names its ``classes`` (an
+    imported one) still gives one probability per row, of ``classes[1]``: one ``probability`` column."""
+    probabilities: Sequence[Any] = answer.get("probabilities") or ()
+    return answer.get("classes") is not None and bool(probabilities) and isinstance(probabilities[0], list)
 
 
 def answer_columns(answer: Mapping[str, Any]) -> tuple[str, ...]:
     """The names of the columns ``answer`` (a ``predict_matrix`` result) fills, in output order."""
-    probabilities = answer.get("probabilities")
-    if probabilities is None:
+    if answer.get("probabilities") is None:
         return ("prediction",)
-    classes = answer.get("classes")
-    if classes is not None:
-        return ("prediction", *(f"probability_{label}" for label in classes))
+    if _per_class(answer):
+        return ("prediction", *(f"probability_{label}" for label in answer["classes"]))
     return ("prediction", "probability")
 
 
@@ -32,9 +45,8 @@ def answer_values(answer: Mapping[str, Any]) -> list[Sequence[Any]]:
     probabilities = answer.get("probabilities")
     if probabilities is None:
         return columns
-    classes = answer.get("classes")
-    if classes is not None:
-        return [*columns, *([row[k] for row in probabilities] for k in range(len(classes)))]
+    if _per_class(answer):
+        return [*columns, *([row[k] for row in probabilities] for k in range(len(answer["classes"])))]
     return [*columns, probabilities]
 
 
@@ -55,19 +67,152 @@ def csv_header(header: bytes, columns: Sequence[str]) -> bytes:
     return header + b"," + ",".join(csv_cell(name) for name in columns).encode() + b"\n"
 
 
-def _csv_column(values: Sequence[Any]) -> list[bytes]:
+@dataclass(frozen=True)
+class Cells:
+    """One answer column of a block: ``numbers`` (written as Python's repr writes them), or ``texts[index[i]]``."""
+
+    numbers: npt.NDArray[np.float64] | None = None
+    texts: tuple[bytes, ...] = ()
+    index: npt.NDArray[np.intp] | None = None
+
+
+def answer_cells(answer: ArrayAnswer) -> list[Cells]:
+    """The columns ``answer_columns`` names, from an array answer: the label (or value), then each probability."""
+    raw = answer.raw
+    if answer.labels is None or answer.chosen is None:
+        return [Cells(raw)]
+    label = Cells(texts=tuple(csv_cell(v).encode() for v in answer.labels), index=answer.chosen)
+    if raw.ndim == 2:
+        return [label, *(Cells(np.ascontiguousarray(raw[:, k])) for k in range(raw.shape[1]))]
+    return [label, Cells(raw)]
+
+
+def _listed_cells(values: Sequence[Any]) -> Cells:
     if values and all(isinstance(v, float) for v in values):
-        return "\n".join(map(repr, values)).encode().split(b"\n")
-    cells = {value: csv_cell(value).encode() for value in set(values)}
-    return [cells[value] for value in values]
+        return Cells(np.asarray(values, dtype=np.float64))
+    codes: dict[Any, int] = {}
+    index = np.fromiter((codes.setdefault(v, len(codes)) for v in values), dtype=np.intp, count=len(values))
+    return Cells(texts=tuple(csv_cell(v).encode() for v in codes), index=index)
 
 
 def csv_rows(lines: Sequence[bytes], answer: Mapping[str, Any]) -> bytes:
     """Each input line followed by its answer cells, one output line per input line."""
     if not lines:
         return b""
-    columns = [_csv_column(values) for values in answer_values(answer)]
-    return b"\n".join(map(b",".join, zip(lines, *columns, strict=True))) + b"\n"
+    data = b"\n".join(lines)
+    lengths = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
+    ends = np.cumsum(lengths + 1) - 1
+    return csv_lines(data, ends - lengths, ends, [_listed_cells(v) for v in answer_values(answer)])
+
+
+def csv_lines(data: bytes, starts: Lengths, ends: Lengths, cells: Sequence[Cells]) -> bytes:
+    """Each line ``data[starts[i]:ends[i]]``, untouched, then its cells: one output line per input line.
+
+    Built without a Python object per row: every piece of the output (a line, a comma and a cell, the line
+    break) is a span of one source buffer, and numpy copies the spans in one gather.
+    """
+    pieces = _Pieces(data)
+    pieces.add(starts, ends - starts)
+    for column in cells:
+        if column.numbers is not None:
+            pieces.numbers(column.numbers, comma=True, as_repr=True)
+        else:
+            pieces.texts([b"," + text for text in column.texts], column.index)
+    pieces.texts((b"\n",), None)
+    return pieces.join(len(starts))
+
+
+_SPACE = np.zeros(256, dtype=bool)
+_SPACE[list(b" \t\r\n")] = True
+
+
+def jsonl_lines(data: bytes, starts: Lengths, ends: Lengths, answer: ArrayAnswer, names: Sequence[str]) -> bytes | None:
+    """What ``jsonl_rows`` writes, built in one gather like ``csv_lines``: each object as sent without its
+    closing brace, then the answer's keys; None when some line ends in a space or anything but ``}``
+    (``jsonl_rows`` then takes them one by one)."""
+    view = np.frombuffer(data, dtype=np.uint8)
+    last = ends - 1
+    if not len(last) or bool((view[last] != 125).any()) or bool(_SPACE[view[last - 1]].any()):
+        return None
+    pieces = _Pieces(data)
+    pieces.add(starts, last - starts)
+    pieces.texts((b",", b""), (view[last - 1] == 123).astype(np.intp))  # no comma after an empty object's "{"
+    keys = [orjson.dumps(name) + b":" for name in names]
+    for k, column in enumerate(answer_cells(answer)):
+        key = keys[k] if k == 0 else b"," + keys[k]
+        if column.numbers is not None:
+            pieces.texts((key,), None)
+            pieces.numbers(column.numbers, comma=False, as_repr=False)
+        else:
+            pieces.texts([key + orjson.dumps(label) for label in answer.labels or ()], column.index)
+    pieces.texts((b"}\n",), None)
+    return pieces.join(len(starts))
+
+
+class _Pieces:
+    """Spans of one growing source buffer, one column of spans per piece of an output row."""
+
+    def __init__(self, data: bytes) -> None:
+        self._sources = [data]
+        self._size = len(data)
+        self._starts: list[Lengths] = []
+        self._lengths: list[Lengths] = []
+
+    def _source(self, blob: bytes) -> int:
+        base = self._size
+        self._sources.append(blob)
+        self._size += len(blob)
+        return base
+
+    def add(self, starts: Lengths, lengths: Lengths) -> None:
+        self._starts.append(np.asarray(starts, dtype=np.int64))
+        self._lengths.append(np.asarray(lengths, dtype=np.int64))
+
+    def texts(self, texts: Sequence[bytes], index: npt.NDArray[np.intp] | None) -> None:
+        """``texts[index[i]]`` for row ``i`` (``texts[0]`` for every row when ``index`` is None)."""
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        starts = self._source(b"".join(texts)) + np.cumsum(lengths) - lengths
+        self.add(*((starts[0], lengths[0]) if index is None else (starts[index], lengths[index])))
+
+    def numbers(self, values: npt.NDArray[np.float64], comma: bool, as_repr: bool) -> None:
+        """Each value as orjson writes it (JSON's numbers), after a comma if ``comma``; ``as_repr``: as ``repr``
+        writes it (CSV's), whose digits are orjson's but whose exponents differ: those few values by repr."""
+        dumped = orjson.dumps(np.ascontiguousarray(values, dtype=np.float64), option=orjson.OPT_SERIALIZE_NUMPY)
+        blob = b"," + dumped[1:-1]
+        commas = np.flatnonzero(np.frombuffer(blob, dtype=np.uint8) == 44)
+        lengths = np.diff(commas, append=len(blob))
+        starts = self._source(blob) + commas
+        if not comma:
+            starts, lengths = starts + 1, lengths - 1
+        size = np.abs(values)
+        exponent = np.flatnonzero((values != 0) & ((size < 1e-4) | (size >= 1e16)) & as_repr)
+        if exponent.size:
+            cells = [(b"," if comma else b"") + repr(v).encode() for v in values[exponent].tolist()]
+            sizes = np.fromiter(map(len, cells), dtype=np.int64, count=len(cells))
+            starts[exponent] = self._source(b"".join(cells)) + np.cumsum(sizes) - sizes
+            lengths[exponent] = sizes
+        self.add(starts, lengths)
+
+    def join(self, rows: int) -> bytes:
+        starts = np.column_stack([np.broadcast_to(s, rows) for s in self._starts]).ravel()
+        lengths = np.column_stack([np.broadcast_to(n, rows) for n in self._lengths]).ravel()
+        total = int(lengths.sum())
+        kind = "intp"  # take() converts any other index type to intp first: a copy as large as the output
+        placed = np.cumsum(lengths) - lengths
+        index = np.repeat((starts - placed).astype(kind), lengths)
+        np.add(index, _counting(total, kind), out=index)  # byte k of the output is byte index[k] of the source
+        source: npt.NDArray[np.uint8] = np.frombuffer(b"".join(self._sources), dtype=np.uint8)
+        return bytes(source.take(index).tobytes())
+
+
+@functools.cache
+def _count_to(size: int, kind: str) -> npt.NDArray[Any]:
+    return np.arange(size, dtype=kind)
+
+
+def _counting(total: int, kind: str) -> npt.NDArray[Any]:
+    """0, 1, ... total - 1, sliced from one array kept per power of two: blocks reuse it instead of building it."""
+    return _count_to(1 << max(total - 1, 1).bit_length(), kind)[:total]
 
 
 def jsonl_rows(lines: Sequence[bytes], answer: Mapping[str, Any]) -> bytes:

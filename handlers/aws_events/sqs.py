@@ -3,7 +3,8 @@
 With ``ReportBatchItemFailures`` (serverless.yml), the answer lists in ``batchItemFailures`` only the
 messages that failed for a transient reason, which SQS delivers again (then to the dead-letter queue
 after ``maxReceiveCount``); a permanent failure (malformed message, unknown model, unreadable input) is
-logged, written as an error manifest where its output is known, and acknowledged. Nothing escapes as an
+logged, written as an error manifest (beside its output, or for a message that names none under
+``$SCORING_FAILURES_URI/sqs/<messageId>``, see ``handlers.scoring``), and acknowledged. Nothing escapes as an
 exception, which would fail, and redeliver, the whole batch; a message the invocation has no time left
 for is returned as failed, untouched.
 """
@@ -48,15 +49,18 @@ def _time_left(context: Any) -> float:
 
 def _scored(record: Any) -> bool:
     """Whether the message is done with (scored, or refused for good); False asks SQS to deliver it again."""
+    message_id, raw = record.get("messageId"), record.get("body")
+    sent = raw.encode("utf-8", "replace") if isinstance(raw, str) else b""
     try:
-        body = json.loads(record.get("body") or "")
+        body = json.loads(raw or "")
     except (TypeError, ValueError) as exc:
-        scoring.refused(InvalidInputError(f"the message body is not JSON: {exc}", field="body"), "sqs")
+        error = InvalidInputError(f"the message body is not JSON: {exc}", field="body")
+        scoring.refused(error, "sqs", message_id if isinstance(message_id, str) else None, sent)
         return True
     try:
         requests = requests_from_message(body)
     except CoreError as exc:
-        scoring.refused(exc, "sqs")
+        scoring.refused(exc, "sqs", message_id if isinstance(message_id, str) else None, sent)
         return True
     outcomes = [scoring.run(request, "sqs") for request in requests]
     return all(o.status != "retry" for o in outcomes)

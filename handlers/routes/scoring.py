@@ -3,8 +3,9 @@
 A message carries a Cloud Storage notification (``eventType``, ``bucketId``, ``objectId`` attributes) or
 the JSON ``{"model", "input", "output"[, "shard"]}``. Pub/Sub takes a 2xx as an acknowledgement and
 delivers anything else again, with backoff, until its dead-letter topic: so the answer is 200 once the
-output or the error manifest is written, and for a message that can never succeed (logged); 503 for a
-transient failure, which a later delivery may get past.
+output or the error manifest is written, and for a message that can never succeed (logged, and filed
+under ``$SCORING_FAILURES_URI/pubsub/<messageId>`` when it names no output: ``handlers.scoring``); 503 for
+a transient failure, which a later delivery may get past.
 """
 
 from __future__ import annotations
@@ -41,6 +42,16 @@ def _push_message(body: bytes) -> tuple[dict[str, Any], bytes]:
     return (attributes if isinstance(attributes, dict) else {}), data
 
 
+def _message_id(body: bytes) -> str | None:
+    """The push envelope's ``message.messageId``, if the body holds one (a refused message is filed by it)."""
+    try:
+        message = orjson.loads(body).get("message")
+        message_id = message.get("messageId") or message.get("message_id")
+    except (orjson.JSONDecodeError, AttributeError):
+        return None
+    return message_id if isinstance(message_id, str) else None
+
+
 def _json(status: int, content: dict[str, Any]) -> Response:
     return Response(orjson.dumps(content), status_code=status, media_type="application/json")
 
@@ -52,10 +63,12 @@ def build_router(settings: Settings) -> APIRouter:
 
     @router.post(PATH)
     async def pubsub_score(request: Request) -> Response:
+        body = await request.body()
         try:
-            requests = notification_requests(*_push_message(await request.body()))
+            requests = notification_requests(*_push_message(body))
         except CoreError as exc:
-            return _json(200, {"status": "refused", **scoring.refused(exc, "pubsub").detail})
+            outcome = scoring.refused(exc, "pubsub", _message_id(body), body)
+            return _json(200, {"status": "refused", **outcome.detail})
         # On a worker thread: scoring blocks for as long as the file takes, and the event loop serves meanwhile.
         outcomes = await run_in_threadpool(lambda: [scoring.run(r, "pubsub") for r in requests])
         retry = [o.detail for o in outcomes if o.status == "retry"]

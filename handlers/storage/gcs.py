@@ -23,6 +23,7 @@ from core.errors import (
     UpstreamRateLimitedError,
 )
 from core.scoring.storage import ObjectInfo, Sink
+from handlers.storage.streams import SdkStream
 
 CHUNK_BYTES = 8 << 20
 """Bytes per download request and per resumable-upload chunk (a multiple of 256 KiB, as uploads need)."""
@@ -36,7 +37,7 @@ def split_uri(uri: str) -> tuple[str, str]:
     return bucket, name
 
 
-def storage_error(exc: Exception, uri: str) -> CoreError:
+def storage_error(exc: BaseException, uri: str) -> CoreError:
     """The core error for a Cloud Storage failure on ``uri``: missing and denied are permanent, the rest transient."""
     if isinstance(exc, api.NotFound):
         return NotFoundError(f"{uri} does not exist", field="input")
@@ -55,26 +56,11 @@ def _raise(exc: Exception, uri: str) -> NoReturn:
     raise storage_error(exc, uri) from exc
 
 
-class GcsStream:
-    """A blob read from an offset; a failure mid-stream is a transient ``UpstreamError``."""
+class GcsStream(SdkStream):
+    """A blob read from an offset; a failure mid-stream is a core error (transient, but for a blob gone)."""
 
     def __init__(self, reader: Any, uri: str) -> None:
-        self._reader, self._uri = reader, uri
-
-    def read(self, size: int = -1, /) -> bytes:
-        try:
-            return cast(bytes, self._reader.read(size))
-        except _FAILURES as exc:
-            _raise(exc, self._uri)
-
-    def close(self) -> None:
-        self._reader.close()
-
-    def __enter__(self) -> GcsStream:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+        super().__init__(reader, uri, _FAILURES, storage_error)
 
 
 class GcsSink:

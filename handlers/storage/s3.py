@@ -22,6 +22,7 @@ from core.errors import (
     UpstreamRateLimitedError,
 )
 from core.scoring.storage import ObjectInfo, Sink
+from handlers.storage.streams import SdkStream, empty_stream
 
 PART_BYTES = 8 << 20
 """Multipart part size: S3 needs at least 5 MiB for every part but the last."""
@@ -57,26 +58,16 @@ def _raise(exc: Exception, uri: str) -> NoReturn:
     raise storage_error(exc, uri) from exc
 
 
-class S3Stream:
+def _mid_stream(exc: BaseException, uri: str) -> CoreError:
+    """Any failure once the body flows (a cut connection, a timeout) is transient: the object was there."""
+    return UpstreamError(f"reading {uri} failed mid-stream: {type(exc).__name__}")
+
+
+class S3Stream(SdkStream):
     """An object's body from a ranged GET; a connection cut mid-stream is a transient ``UpstreamError``."""
 
     def __init__(self, body: Any, uri: str) -> None:
-        self._body, self._uri = body, uri
-
-    def read(self, size: int = -1, /) -> bytes:
-        try:
-            return cast(bytes, self._body.read(None if size < 0 else size))
-        except (BotoCoreError, ClientError, OSError) as exc:
-            raise UpstreamError(f"reading {self._uri} failed mid-stream: {type(exc).__name__}") from exc
-
-    def close(self) -> None:
-        self._body.close()
-
-    def __enter__(self) -> S3Stream:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+        super().__init__(body, uri, (BotoCoreError, ClientError, OSError), _mid_stream)
 
 
 class S3Sink:
@@ -152,7 +143,7 @@ class S3Storage:
             body = self._client.get_object(Bucket=bucket, Key=key, **extra)["Body"]
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") == "InvalidRange":  # start at or past the end: no bytes
-                return cast(BinaryIO, _Empty())
+                return cast(BinaryIO, empty_stream(uri))
             _raise(exc, uri)
         except BotoCoreError as exc:
             _raise(exc, uri)
@@ -179,17 +170,6 @@ class S3Storage:
         except (BotoCoreError, ClientError) as exc:
             _raise(exc, prefix)
         return sorted(uris)
-
-
-class _Empty:
-    def read(self, size: int = -1, /) -> bytes:
-        return b""
-
-    def __enter__(self) -> _Empty:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
 
 
 def make_storage() -> S3Storage:

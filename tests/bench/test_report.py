@@ -54,3 +54,20 @@ def test_the_report_replaces_only_its_own_block(tmp_path: Path) -> None:
     text = doc.read_text()
     assert "old figures" not in text and "# Benchmarks" in text
     assert text.endswith("## Soak\nkept\n\n## By hand\nkept too\n") and text.count(START) == 1
+
+
+def test_the_scoring_section_judges_rows_per_second_and_peak_memory_of_the_local_run() -> None:
+    from bench.scoring import Run, ScoringResult
+
+    report = Report({"date": "d", "machine": "m", "python": "3", "command": "c"})
+    runs = [
+        Run("ours, local file", 10_000_000, 8.0, 7.5, 120.0, "cmd"),
+        Run("pandas.read_csv + the same predictions", 10_000_000, 5.0, 5.0, 900.0, "cmd"),
+        Run("ours, S3 (moto server)", 10_000_000, 20.0, 12.0, 150.0, "cmd"),
+    ]
+    sections.scoring.add(report, ScoringResult(10_000_000, 170.0, runs, 95.0, False, []), "python -m bench")
+    text = report.text()
+    assert _row(text, "scoring 10,000,000 rows, local CSV (diabetes)")[2:5] == ["1,250,000", "", "yes"]
+    assert _row(text, "scoring 10,000,000 rows, peak RSS")[2:5] == ["120 MB", "", "yes"]
+    assert _row(text, "ours, S3 (moto server)")[1:] == ["10,000,000", "20.00", "500,000", "12.00", "833,333", "150 MB"]
+    assert "imports in 95 ms (no FastAPI)" in text

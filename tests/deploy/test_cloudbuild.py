@@ -116,3 +116,19 @@ def test_the_deploy_sets_port_memory_secrets_and_is_private_unless_opened() -> N
     assert "--no-allow-unauthenticated" in args  # the documented switch: _ACCESS=--allow-unauthenticated
     environment = next(a for a in args if a.startswith("--set-env-vars="))
     assert "API_KEYS" not in environment and "TOKEN" not in environment  # secrets never as plain values
+
+
+def test_the_job_runs_the_scoring_command_from_the_image_it_built() -> None:
+    """The Cloud Run job is `serverless-ml score` on the pushed image; each execution names its table (--args)."""
+    config = _config()
+    values = {name: f"<{name}>" for name in BUILT_IN} | config["substitutions"]
+    steps = {step["id"]: step for step in config["steps"]}
+    built = _expand(steps["build"]["args"][steps["build"]["args"].index("--tag") + 1], values)
+    job = [_expand(a, values) for a in steps["deploy-job"]["args"]]
+    assert job[:3] == ["run", "jobs", "deploy"] and "push" in steps["deploy-job"]["waitFor"]
+    assert f"--image={built}" in job
+    assert "--command=python,-m,handlers.cli.main,score" in job
+    tasks = next(a for a in job if a.startswith("--tasks="))
+    assert int(tasks.removeprefix("--tasks=")) > 1  # the tasks are the shards: CLOUD_RUN_TASK_INDEX / _COUNT
+    assert not any(a.startswith("--args=") for a in job), "the table is an execution's, not the job's"
+    assert "gcloud run jobs execute" in CONFIG.read_text()  # the documented command beside the config

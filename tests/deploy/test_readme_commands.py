@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SECTION = "## Deploy and run each platform"
+SECTIONS = ("## Deploy and run each platform", "## Score data where it lives")
+"""The README's sections whose commands are checked: the deploys, and the scoring paths (drops, queues, jobs)."""
 VALUES = {
     "PROJECT_ID": "my-project-123",
     "PROJECT_NUMBER": "123456789012",
@@ -30,6 +31,9 @@ VALUES = {
     "secret": "serverless-ml-api-keys",  # pragma: allowlist secret
     "API_KEY": "key-for-the-test",  # pragma: allowlist secret
     "X_BEARER_TOKEN": "unused",
+    "BUCKET": "my-scoring-bucket",
+    "URL": "https://serverless-ml-abcdefghij-uc.a.run.app",
+    "IMAGE": "us-central1-docker.pkg.dev/my-project-123/serverless-ml/serverless-ml:build-1",
 }
 """What the README's shell variables hold when a command is checked; a variable not listed here fails the test."""
 INTERACTIVE = {("auth", "login")}
@@ -38,8 +42,9 @@ QUERY = "/predict_data?pregnant=1&glucose=3&pressure=1"
 
 
 def _blocks() -> list[str]:
-    """The section's ``sh`` blocks, each with its continuation lines joined."""
-    text = (ROOT / "README.md").read_text().split(SECTION, 1)[1].split("\n## ", 1)[0]
+    """The sections' ``sh`` blocks, each with its continuation lines joined."""
+    readme = (ROOT / "README.md").read_text()
+    text = "".join(readme.split(section, 1)[1].split("\n## ", 1)[0] for section in SECTIONS)
     return [block.replace("\\\n", " ") for block in re.findall(r"```sh\n(.*?)```", text, re.S)]
 
 
@@ -114,6 +119,8 @@ def test_the_section_has_the_set_up_the_roles_and_a_call_per_platform() -> None:
     enabled = next(c for c in _commands() if c[:2] == ["services", "enable"])
     apis = {"run", "cloudfunctions", "cloudbuild", "artifactregistry", "secretmanager", "eventarc", "pubsub"}
     assert apis <= {api.removesuffix(".googleapis.com") for api in enabled[2:]}
+    assert any(c[:3] == ["run", "jobs", "deploy"] for c in _commands())
+    assert any(c[:3] == ["run", "jobs", "execute"] and any(w.startswith("--args=") for w in c) for c in _commands())
     roles = {w.removeprefix("--role=") for c in _commands() for w in c if w.startswith("--role=")}
     assert {"roles/run.admin", "roles/iam.serviceAccountUser", "roles/artifactregistry.writer"} <= roles
     assert "roles/secretmanager.secretAccessor" in roles
@@ -121,7 +128,7 @@ def test_the_section_has_the_set_up_the_roles_and_a_call_per_platform() -> None:
 
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("gcloud") is None, reason="the Google Cloud CLI is not installed")
-def test_gcloud_parses_every_command_of_the_section(tmp_path: Path) -> None:
+def test_gcloud_parses_every_command_of_the_sections(tmp_path: Path) -> None:
     commands = _commands()
     assert len(commands) >= 10
     with ThreadPoolExecutor(max_workers=4) as pool:

@@ -93,3 +93,17 @@ def test_push_answers_503_for_a_transient_failure_so_pubsub_delivers_again(
     monkeypatch.setenv("STORAGE_RETRY_SECONDS", "1")
     request = {"model": "diabetes", "input": "gs://b/in.csv", "output": "gs://b/out.csv"}
     assert client.post("/pubsub/score", json=_push(json.dumps(request).encode())).status_code == 503
+
+
+def test_a_push_message_that_names_no_output_is_acknowledged_and_filed_by_its_id(
+    bucket: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SCORING_FAILURES_URI", f"gs://{bucket.name}/failed")
+    data = base64.b64encode(b'{"model": "diabetes"}').decode()
+    envelope = {"message": {"data": data, "messageId": "1234567"}, "subscription": "projects/p/subscriptions/s"}
+    with TestClient(create_app()) as client:
+        answer = client.post("/pubsub/score", json=envelope)
+    assert answer.status_code == 200 and answer.json()["status"] == "refused"
+    assert _names(bucket) == ["failed/pubsub/1234567.manifest.json"]
+    manifest = json.loads(bucket.blob("failed/pubsub/1234567.manifest.json").download_as_bytes())
+    assert manifest["status"] == "failed" and manifest["error"]["field"] == "input"

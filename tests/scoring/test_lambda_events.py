@@ -152,3 +152,30 @@ def test_the_batch_functions_cold_path_imports_no_fastapi_and_no_boto3_until_an_
     root = Path(__file__).resolve().parents[2]
     out = subprocess.run([sys.executable, "-c", probe], cwd=root, env=env, capture_output=True, text=True, check=True)
     assert json.loads(out.stdout.splitlines()[-1]) == [[], "refused"]
+
+
+@pytest.mark.parametrize("body", ["{not json", json.dumps({"model": "diabetes"}), json.dumps([1, 2])])
+def test_a_message_that_names_no_output_is_filed_under_the_failures_uri_by_its_id(
+    s3: Any, bucket: str, monkeypatch: pytest.MonkeyPatch, body: str
+) -> None:
+    monkeypatch.setenv("SCORING_FAILURES_URI", f"s3://{bucket}/failed/")
+    records = [{"messageId": "m-1", "body": body, "eventSource": "aws:sqs"}]
+    for _ in range(2):  # delivered twice: the same object, rewritten
+        answer = aws_lambda.handler({"Records": records}, FakeContext(remaining_ms=900_000))
+        assert answer == {"batchItemFailures": []}  # refused for good: acknowledged
+    assert _keys(s3, bucket) == ["failed/sqs/m-1.manifest.json"]
+    manifest = json.loads(s3.get_object(Bucket=bucket, Key="failed/sqs/m-1.manifest.json")["Body"].read())
+    assert manifest["status"] == "failed" and manifest["source"] == "sqs" and manifest["message_id"] == "m-1"
+    assert manifest["message"]["head"] == body and manifest["rows"] == {"read": 0, "scored": 0, "refused": 0}
+    assert manifest["error"]["field"] in {"body", "input", "message"}
+
+
+def test_without_a_failures_uri_a_message_that_names_no_output_is_only_logged(
+    s3: Any, bucket: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.delenv("SCORING_FAILURES_URI", raising=False)
+    records = [{"messageId": "m-2", "body": "{not json", "eventSource": "aws:sqs"}]
+    answer = aws_lambda.handler({"Records": records}, FakeContext(remaining_ms=900_000))
+    assert answer == {"batchItemFailures": []}
+    assert _keys(s3, bucket) == []
+    assert any('"message_id": "m-2"' in r.getMessage() for r in caplog.records)

@@ -44,3 +44,14 @@ def test_binary_and_regression_shapes() -> None:
     assert output.answer_columns({"predictions": ["yes"], "probabilities": [0.7]}) == ("prediction", "probability")
     assert output.answer_columns({"predictions": [22.5]}) == ("prediction",)
     assert output.csv_rows([b"1"], {"predictions": [22.5]}) == b"1,22.5\n"
+
+
+def test_a_binary_classifier_naming_its_classes_gives_one_probability_column() -> None:
+    """An imported binary classifier answers ``classes`` and the probability of ``classes[1]``: one column."""
+    answer = {"predictions": ["b", "a"], "probabilities": [0.75, 0.25], "classes": ["a", "b"]}
+    assert output.answer_columns(answer) == ("prediction", "probability")
+    assert output.csv_rows([b"1", b"2"], answer) == b"1,b,0.75\n2,a,0.25\n"
+    assert [json.loads(line)["probability"] for line in output.jsonl_rows([b"{}", b"{}"], answer).splitlines()] == [
+        0.75,
+        0.25,
+    ]
