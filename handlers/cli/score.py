@@ -17,9 +17,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from core.errors import InvalidInputError
-from core.paths import MODELS_DIR
 from core.scoring.job import Progress, ScoreRequest, score
 from core.scoring.shards import Shard, parse_shard
+from handlers.models_source import models
+from handlers.settings import settings
 from handlers.storage import storage_for
 
 LOG_EVERY_SECONDS = 5.0
@@ -49,10 +50,14 @@ class Score:
         parser.add_argument("--input", required=True, help="a path, s3://bucket/key or gs://bucket/name")
         parser.add_argument("--output", required=True, help="where the scored table goes (a prefix with --shard)")
         parser.add_argument("--shard", help="I/N: score the I-th (from 0) of N byte ranges into OUTPUT/part-...")
-        parser.add_argument("--models-dir", type=Path, default=MODELS_DIR, help="default: the bundled models/")
+        parser.add_argument(
+            "--models-dir", type=Path, help="default: where the service's models are (MODELS_URI, else models/)"
+        )
 
     def run(self, args: argparse.Namespace) -> int:
-        request = ScoreRequest(args.model, args.input, args.output, shard_from(args.shard), args.models_dir)
+        # As the service does: the store at MODELS_URI (its alias, MODELS_ALIAS) when set, else the bundled models.
+        source = args.models_dir if args.models_dir is not None else models(settings())
+        request = ScoreRequest(args.model, args.input, args.output, shard_from(args.shard), source)
         with _reporter(sys.stderr.isatty()) as report:
             manifest = score(request, storage_for, report)
         rows = manifest["rows"]

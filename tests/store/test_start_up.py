@@ -13,6 +13,7 @@ import pytest
 
 from core.scoring.job import ScoreRequest
 from handlers import bootstrap, models_source, scoring
+from handlers.cli.main import main
 from handlers.settings import settings
 from tests.store.conftest import MODEL, promote, publish
 
@@ -42,6 +43,15 @@ def test_batch_scoring_answers_with_the_stores_version(store: str, tmp_path: Pat
     assert outcome.status == "complete", outcome
     manifest = json.loads((tmp_path / "out.csv.manifest.json").read_text())
     assert manifest["version"] == "2.0.0"
+
+
+def test_the_score_command_of_a_cloud_run_job_answers_with_the_stores_version(store: str, tmp_path: Path) -> None:
+    """The job runs ``serverless-ml score`` with the service's environment: MODELS_URI, not the bundled models."""
+    table = tmp_path / "in.csv"
+    table.write_text("pregnant,glucose,pressure\n1,150,70\n")
+    argv = ["score", "--model", MODEL, "--input", str(table), "--output", str(tmp_path / "out.csv")]
+    assert main(argv) == 0
+    assert json.loads((tmp_path / "out.csv.manifest.json").read_text())["version"] == "2.0.0"
 
 
 def test_cloud_run_refreshes_in_a_thread_lambda_and_cloud_functions_at_a_request(store: str) -> None:
