@@ -28,6 +28,7 @@ import logging
 import re
 from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -47,6 +48,12 @@ OPEN_PATHS = frozenset({"/health", "/openapi.json", "/docs", "/docs/oauth2-redir
 
 OPEN_PREFIXES = ("/static/",)
 """Public files (plotly.js) that a browser fetches from a chart page without sending any header."""
+
+QUERY_KEY = "key"
+QUERY_KEY_PATHS = frozenset({"/pubsub/score"})
+"""Routes whose caller cannot send a header: a Pub/Sub push subscription sends only its endpoint URL (and, with
+IAM, its own OIDC token), so there the key may come as ``?key=`` in that URL. Our access line never holds a
+query string; Cloud Run's own request log does, which is why no other route takes a key this way."""
 
 CHALLENGE = f'ApiKey realm="serverless-ml", header="{HEADER}"'
 MIN_KEY_LENGTH = 16
@@ -102,9 +109,14 @@ def _route_path(scope: Scope) -> str:
 
 
 def _presented_keys(scope: Scope) -> list[bytes]:
-    """Every value the request sent as ``X-API-Key``, split where a platform joined repeated headers."""
+    """Every value the request sent as ``X-API-Key``, split where a platform joined repeated headers, and on a
+    push route (``QUERY_KEY_PATHS``) every ``?key=`` of its URL."""
     wanted = HEADER.lower().encode()
-    return [key for name, value in scope["headers"] if name == wanted for key in value.split(b",")]
+    keys = [key for name, value in scope["headers"] if name == wanted for key in value.split(b",")]
+    if _route_path(scope) in QUERY_KEY_PATHS:
+        query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+        keys += [value.encode() for name, value in query if name == QUERY_KEY]
+    return keys
 
 
 def secret_key_hashes(secret: CachedSecret, *, required: bool = False) -> frozenset[str]:
@@ -169,10 +181,11 @@ class ApiKeyMiddleware:
         if len(keys) == 1 and (self.accepts(keys[0]) or await self._accepts_after_looking_again(keys[0])):
             await self.app(scope, receive, send)
             return
+        where = f"the {HEADER} header" + (f" or ?{QUERY_KEY}=" if _route_path(scope) in QUERY_KEY_PATHS else "")
         reason = (
-            f"send an API key in the {HEADER} header"
+            f"send an API key in {where}"
             if not keys
-            else f"send one key in the {HEADER} header, not {len(keys)}"
+            else f"send one key in {where}, not {len(keys)}"
             if len(keys) > 1
             else f"the {HEADER} is not accepted"
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import hashlib
 from collections.abc import Callable
@@ -10,6 +11,7 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 
 from handlers.http_app import create_app
 from handlers.middleware.auth import api_key_hashes
@@ -174,3 +176,15 @@ def test_more_than_one_key_gets_the_same_401_on_every_platform(
         "field": "X-API-Key",
     }
     assert KEY.encode() not in answers["cloud_run"].body
+
+
+def test_a_pubsub_push_may_carry_its_key_in_the_endpoint_url_and_no_other_route_may(protected_app: FastAPI) -> None:
+    """A push subscription sends no custom header: its endpoint is `.../pubsub/score?key=KEY`."""
+    client = TestClient(protected_app, raise_server_exceptions=False)
+    push = {"message": {"data": base64.b64encode(b"not json").decode(), "messageId": "7"}, "subscription": "s"}
+    refused = client.post("/pubsub/score", json=push)
+    assert refused.status_code == 401 and "?key=" in refused.json()["error"]["message"]
+    assert client.post(f"/pubsub/score?key={KEY}x", json=push).status_code == 401
+    assert client.post(f"/pubsub/score?key={KEY}&key={OTHER_KEY}", json=push).status_code == 401  # one key
+    assert client.post(f"/pubsub/score?key={KEY}", json=push).status_code == 200  # garbage: acknowledged
+    assert client.get(f"{BOOK}&key={KEY}").status_code == 401  # elsewhere a URL is logged: header only
