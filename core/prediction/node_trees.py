@@ -27,6 +27,8 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
+from core.prediction.bitvector_trees import BitvectorPlan, plan
+
 Output = Literal["identity", "logit", "softmax"]
 """How the summed score becomes the answer: as it is (regressions, forests' averaged probabilities), the
 logistic function (binary boosting), or the softmax across columns (multiclass boosting)."""
@@ -42,6 +44,10 @@ ARRAYS = ("feature", "threshold", "child", "value", "roots", "tree_column", "bas
 _CHUNK_PAIRS = 65_536
 """(row, tree) pairs walked at once: their index arrays (512 KiB each) stay in the cache, while numpy's
 per-call cost stays small; measured on 100-tree models, 50k pairs ran twice as fast as 400k."""
+_BITVECTOR_CHUNK_PAIRS = 1_048_576
+"""(row, tree) pairs whose leaves ``bitvector_trees`` finds per call (it works in smaller chunks itself)."""
+_BITVECTOR_WORDS = 32_768
+"""(row, tree) words ANDed at once: measured on 100 trees, 128 to 328 rows ran twice as fast as 1,310."""
 _COMPACT_EVERY = 2
 """Levels between two removals of finished pairs: removing costs about as much as one level."""
 _FIXED_STEPS_DEPTH = 12
@@ -95,7 +101,8 @@ class NodeTreesForm:
         if x.ndim != 2 or x.shape[1] != self.n_features:
             raise ValueError(f"expected a matrix of {self.n_features} columns, got shape {x.shape}")
         raw = np.empty((x.shape[0], self.columns), dtype=np.float64)
-        chunk = max(16, _CHUNK_PAIRS // max(1, self.roots.shape[0]))
+        pairs = _CHUNK_PAIRS if self._bitvector is None else _BITVECTOR_CHUNK_PAIRS
+        chunk = max(16, pairs // max(1, self.roots.shape[0]))
         for start in range(0, x.shape[0], chunk):
             raw[start : start + chunk] = self._raw(x[start : start + chunk])
         answer = _apply_output(self.output, raw)
@@ -103,8 +110,17 @@ class NodeTreesForm:
 
     def _raw(self, x: Matrix) -> Matrix:
         rows, trees = x.shape[0], self.roots.shape[0]
-        leaves = self._walk(_doubled(x, self.compare), rows)
-        values = self.value.take(leaves, axis=0)  # (trees * rows, width), tree-major
+        plan = self._bitvector
+        if plan is None:
+            leaves, leaf_value = self._walk(_doubled(x, self.compare), rows), self.value
+        else:
+            # The plan answers with its own leaf slots; their values were gathered once, at load.
+            leaves = plan.slots(np.asarray(x, dtype=self.compare), max(16, _BITVECTOR_WORDS // max(1, trees)))
+            leaf_value = self._slot_value
+        if leaf_value.shape[1] == 1:  # a 1-d take is faster than a one-column 2-d one
+            values = leaf_value[:, 0].take(leaves)[:, None]
+        else:
+            values = leaf_value.take(leaves, axis=0)  # (trees * rows, width), tree-major
         out = np.zeros((rows, self.columns), dtype=np.float64)
         if self.tree_column is None:
             out += values.reshape(trees, rows, self.columns).sum(axis=0)
@@ -159,9 +175,11 @@ class NodeTreesForm:
             level += 1
             if level % _COMPACT_EVERY == 0:
                 done = is_leaf.take(pos, mode="clip")
-                leaf[pair[done]] = pos[done]
-                keep = ~done
-                pos, base, pair = pos[keep], base[keep], pair[keep]
+                # Index arrays, not boolean masks: a mask is searched again at every use (10 ns a pair).
+                finished = np.flatnonzero(done)
+                leaf[pair.take(finished)] = pos.take(finished)
+                keep = np.flatnonzero(~done)
+                pos, base, pair = pos.take(keep), base.take(keep), pair.take(keep)
         return leaf
 
     @cached_property
@@ -174,6 +192,18 @@ class NodeTreesForm:
                 return depth
             frontier = np.concatenate([self.child.take(splits), self.child.take(splits) + 1])
             depth += 1
+
+    @cached_property
+    def _bitvector(self) -> BitvectorPlan | None:
+        """Shallow trees' leaf tables (``bitvector_trees``), or None where the node walk serves them."""
+        categorical = self.cat_node is not None and self.cat_node.shape[0] > 0
+        return plan(self.feature, self.threshold, self.child, self.roots, self.n_features, categorical)
+
+    @cached_property
+    def _slot_value(self) -> Matrix:
+        """The leaf values in the bitvector plan's slot order (one contiguous column when width is 1)."""
+        assert self._bitvector is not None
+        return np.ascontiguousarray(self.value.take(self._bitvector.leaf_node, axis=0))
 
     @cached_property
     def _is_leaf(self) -> npt.NDArray[np.bool_]:

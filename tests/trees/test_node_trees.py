@@ -60,3 +60,21 @@ def test_a_row_gets_the_same_answer_alone_as_in_a_batch() -> None:
     batch = form.evaluate(x[1000:])
     alone = np.array([form.evaluate(x[i : i + 1])[0] for i in range(1000, 1100)])
     np.testing.assert_array_equal(alone, batch[:100])
+
+
+def test_shallow_trees_find_the_same_leaves_as_the_node_walk_on_edge_values() -> None:
+    """Boosted trees take the bitvector route; it must agree with the walk on ties, NaN, infinities and -0.0."""
+    from sklearn.ensemble import HistGradientBoostingRegressor
+
+    x, y = make_data("regression", rows=2000, missing=0.15)
+    model = HistGradientBoostingRegressor(max_iter=20, random_state=0).fit(x, y)
+    form = TREE_CONVERTERS["sklearn.ensemble.HistGradientBoostingRegressor"](model)
+    walked = NodeTreesForm.from_json(form.to_json(), form.to_arrays())
+    walked.__dict__["_bitvector"] = None  # the cached route, forced to the walk
+    assert form._bitvector is not None
+    rows, _ = make_data("regression", rows=600, missing=0.2, seed=1)
+    rows[:50], rows[50:100], rows[100:150] = np.inf, -np.inf, -0.0
+    splits = form.threshold[np.isfinite(form.threshold)]
+    rows[150 : 150 + min(450, splits.shape[0]), 0] = splits[:450]  # exactly on a threshold
+    np.testing.assert_array_equal(form.evaluate(rows), walked.evaluate(rows))
+    np.testing.assert_allclose(form.evaluate(rows), model.predict(rows), rtol=0, atol=1e-9)

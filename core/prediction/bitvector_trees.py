@@ -1,0 +1,212 @@
+"""Shallow trees' leaves found without walking them: one bit per leaf, cleared by the splits a row fails.
+
+The node walk costs about seven numpy passes per tree level per (row, tree) pair. Boosted trees are
+shallow (at most 64 leaves), so they take the QuickScorer route instead (Lucchese et al., SIGIR 2015):
+number each tree's leaves left to right; a split whose test sends a row right rules out every leaf of
+its left subtree; the row's leaf is the lowest leaf that no split ruled out. The splits a row sends right
+on one feature are those whose threshold is below its value: a prefix of that feature's sorted
+thresholds. So for each feature and each prefix, the AND over that prefix of the splits' masks is a
+table row of one ``uint64`` per tree, built once at load; a row's leaves are then the AND of one table
+row per feature (``searchsorted`` picks it), and the lowest set bit of each word.
+
+The comparisons are the node walk's own (go right when ``x > threshold`` in the compare dtype; a missing
+value goes where its node says), so both give the same leaf, bit for bit. Categorical splits, trees of
+more than 64 leaves and tables too big for the cache are left to the node walk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+Index = npt.NDArray[np.intp]
+
+MAX_LEAVES = 64
+"""One ``uint64`` word per tree."""
+MAX_TABLE_BYTES = 32 * 2**20
+"""Beyond this the table is no longer read from the cache, and building it would slow the load."""
+_SEARCH_ROWS = 8192
+"""Rows whose table rows are searched at once: a step's passes then stay in the cache."""
+_SLOT = MAX_LEAVES + 1
+"""``leaf_node`` columns per tree: the lowest set bit's position plus one (1 to 64) indexes it directly."""
+
+
+@dataclass(frozen=True)
+class BitvectorPlan:
+    """What the evaluation needs, derived from the node arrays at load time."""
+
+    features: Index
+    """The input columns some split reads, in the order their table blocks come."""
+    thresholds: list[npt.NDArray[np.floating[Any]]]
+    """Per feature in ``features``: its splits' distinct thresholds, ascending, in the compare dtype."""
+    offset: Index
+    """Per feature: its block's first row in ``table``; the block's last row is for a missing value."""
+    table: npt.NDArray[np.unsignedinteger[Any]]
+    """(rows, trees): the AND of the masks of a feature's splits that the row's value sends right."""
+    leaf_node: Index
+    """(trees * 65,): ``leaf_node[t * 65 + bit + 1]`` is the node of tree ``t``'s leaf number ``bit``."""
+    padded: npt.NDArray[np.floating[Any]]
+    """(features, 2**k): each feature's thresholds then ``+inf``, for the branch-free search."""
+
+    def leaves(self, x: npt.NDArray[np.floating[Any]], chunk_rows: int) -> Index:
+        """The leaf node of every (tree, row) pair, tree-major like the node walk's answer."""
+        return self.leaf_node.take(self.slots(x, chunk_rows))
+
+    def slots(self, x: npt.NDArray[np.floating[Any]], chunk_rows: int) -> Index:
+        """The leaf slot (``leaf_node``'s index) of every (tree, row) pair, tree-major.
+
+        ``chunk_rows`` rows at a time, so that the words being ANDed stay in the core's cache.
+        """
+        rows, trees = x.shape[0], self.table.shape[1]
+        out = np.empty((trees, rows), dtype=np.intp)
+        tree_slot = (np.arange(trees, dtype=np.intp) * _SLOT)[:, None]
+        gathered = np.empty((min(rows, chunk_rows), trees), dtype=self.table.dtype)
+        for block in range(0, rows, _SEARCH_ROWS):
+            picked = self.table_rows(x[block : block + _SEARCH_ROWS])
+            for start in range(0, picked.shape[0], chunk_rows):
+                stop = min(picked.shape[0], start + chunk_rows)
+                words = self.table.take(picked[start:stop, 0], axis=0)
+                part = gathered[: stop - start]
+                for j in range(1, picked.shape[1]):
+                    # "clip": the rows are in range by construction, and an unchecked take needs no buffer.
+                    self.table.take(picked[start:stop, j], axis=0, out=part, mode="clip")
+                    np.bitwise_and(words, part, out=words)
+                # The lowest set bit and every bit below it, counted: its position plus one.
+                np.bitwise_xor(words, words - self.table.dtype.type(1), out=words)
+                np.add(np.bitwise_count(words).T, tree_slot, out=out[:, block + start : block + stop])
+        return out.ravel()
+
+    def table_rows(self, x: npt.NDArray[np.floating[Any]]) -> Index:
+        """(rows, features): each row's table row per feature, by a branch-free binary search.
+
+        ``np.searchsorted`` mispredicts a branch at about every step on random values; halving every
+        value's range at once, a few numpy passes per step, costs about half as much.
+        """
+        values = x[:, self.features]
+        rank = np.zeros(values.shape, dtype=np.intp)
+        probe = np.empty(values.shape, dtype=np.intp)
+        threshold = np.empty(values.shape, dtype=self.padded.dtype)
+        below = np.empty(values.shape, dtype=bool)
+        width = self.padded.shape[1]
+        starts = (np.arange(self.features.shape[0], dtype=np.intp) * width)[None, :]
+        flat = self.padded.ravel()
+        step = width // 2
+        while step:
+            np.add(rank, starts + (step - 1), out=probe)
+            flat.take(probe, out=threshold, mode="clip")
+            np.less(threshold, values, out=below)
+            rank += below * step
+            step //= 2
+        missing = np.isnan(values)
+        if missing.any():
+            rank[missing] = np.broadcast_to(self.missing_row, values.shape)[missing]
+        rank += self.offset[None, :]
+        return rank
+
+    @property
+    def missing_row(self) -> Index:
+        """Per feature, its missing-value row within its block."""
+        return np.array([t.shape[0] + 1 for t in self.thresholds], dtype=np.intp)
+
+
+def plan(
+    feature: Index,
+    threshold: npt.NDArray[np.floating[Any]],
+    child: Index,
+    roots: Index,
+    n_features: int,
+    categorical: bool,
+) -> BitvectorPlan | None:
+    """The plan for these node arrays, or None where the node walk must serve them."""
+    nodes, trees = child.shape[0], roots.shape[0]
+    if categorical or trees == 0 or nodes == 0:
+        return None
+    is_leaf = child == np.arange(nodes)
+    levels, tree_of = _levels(child, roots, is_leaf)
+    if levels is None:
+        return None
+    count = np.ones(nodes, dtype=np.intp)
+    for level in reversed(levels):
+        splits = level[~is_leaf[level]]
+        count[splits] = count[child[splits]] + count[child[splits] + 1]
+    if int(count[roots].max()) > MAX_LEAVES:
+        return None
+    first = np.zeros(nodes, dtype=np.intp)
+    for level in levels:
+        splits = level[~is_leaf[level]]
+        first[child[splits]] = first[splits]
+        first[child[splits] + 1] = first[splits] + count[child[splits]]
+    return _build(feature, threshold, child, n_features, is_leaf, tree_of, count, first, trees)
+
+
+def _levels(child: Index, roots: Index, is_leaf: npt.NDArray[np.bool_]) -> tuple[list[Index] | None, Index]:
+    """The nodes level by level from the roots, and each node's tree; None unless every node is in one tree."""
+    tree_of = np.full(child.shape[0], -1, dtype=np.intp)
+    tree_of[roots] = np.arange(roots.shape[0])
+    levels, frontier, seen = [], roots, roots.shape[0]
+    while frontier.shape[0]:
+        levels.append(frontier)
+        splits = frontier[~is_leaf[frontier]]
+        left = child[splits]
+        tree_of[left] = tree_of[splits]
+        tree_of[left + 1] = tree_of[splits]
+        frontier = np.concatenate([left, left + 1])
+        seen += frontier.shape[0]
+    if seen != child.shape[0] or np.any(tree_of < 0):
+        return None, tree_of
+    return levels, tree_of
+
+
+def _build(
+    feature: Index,
+    threshold: npt.NDArray[np.floating[Any]],
+    child: Index,
+    n_features: int,
+    is_leaf: npt.NDArray[np.bool_],
+    tree_of: Index,
+    count: Index,
+    first: Index,
+    trees: int,
+) -> BitvectorPlan | None:
+    splits = np.flatnonzero(~is_leaf)
+    column = feature[splits] % n_features
+    left = child[splits]
+    # A split sending a row right rules out its left subtree's leaves: bits first[left] .. + count[left].
+    span = (np.uint64(1) << count[left].astype(np.uint64)) - np.uint64(1)
+    mask = ~(span << first[left].astype(np.uint64))
+    missing_right = (feature[splits] < n_features) & (threshold[splits] < np.inf)
+    features = np.unique(column)
+    thresholds, offsets, rows = [], [], 0
+    table_row = np.empty(splits.shape[0], dtype=np.intp)
+    for j in features:
+        on = np.flatnonzero(column == j)
+        distinct = np.unique(threshold[splits[on]])
+        thresholds.append(distinct)
+        offsets.append(rows)
+        # The row for a value above the r-th smallest threshold is row r + 1: the splits of ranks < r + 1.
+        table_row[on] = rows + 1 + np.searchsorted(distinct, threshold[splits[on]], side="left")
+        rows += distinct.shape[0] + 2
+    if rows * trees * 8 > MAX_TABLE_BYTES:
+        return None
+    table = np.full((rows, trees), np.iinfo(np.uint64).max, dtype=np.uint64)
+    np.bitwise_and.at(table, (table_row, tree_of[splits]), mask)
+    offset = np.asarray(offsets, dtype=np.intp)
+    for j, start in enumerate(offsets):
+        block = table[start : start + thresholds[j].shape[0] + 1]
+        np.bitwise_and.accumulate(block, axis=0, out=block)
+        # A missing value: sent right by the splits whose missing values go right (NaN read as +inf).
+        on = np.flatnonzero((column == features[j]) & missing_right)
+        missing_row = np.full(on.shape[0], start + thresholds[j].shape[0] + 1)
+        np.bitwise_and.at(table, (missing_row, tree_of[splits[on]]), mask[on])
+    leaves = np.flatnonzero(is_leaf)
+    leaf_node = np.full(trees * _SLOT, leaves[0], dtype=np.intp)
+    leaf_node[tree_of[leaves] * _SLOT + first[leaves] + 1] = leaves
+    width = 1 << int(max(t.shape[0] for t in thresholds)).bit_length()
+    padded = np.full((features.shape[0], width), np.inf, dtype=threshold.dtype)
+    for j, distinct in enumerate(thresholds):
+        padded[j, : distinct.shape[0]] = distinct
+    words = table if int(count.max()) > 32 else table.astype(np.uint32)
+    return BitvectorPlan(features.astype(np.intp), thresholds, offset, words, leaf_node, padded)
