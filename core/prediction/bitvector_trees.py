@@ -112,52 +112,61 @@ class BitvectorPlan:
         return np.array([t.shape[0] + 1 for t in self.thresholds], dtype=np.intp)
 
 
+@dataclass(frozen=True)
+class Layout:
+    """Where each node sits: the split nodes level by level from the roots, and each node's tree."""
+
+    splits: list[Index]
+    """``splits[d]``: the split nodes at depth ``d``; the deepest leaf's depth is ``len(splits)``."""
+    tree_of: Index
+
+
+def layout(child: Index, roots: Index, is_leaf: npt.NDArray[np.bool_]) -> Layout | None:
+    """The layout, or None for a big form (a tree of more than ``2 * MAX_LEAVES - 1`` nodes, as forests
+    have: their walk needs neither) or nodes that are not each in exactly one tree."""
+    nodes, trees = child.shape[0], roots.shape[0]
+    if trees == 0 or nodes > trees * (2 * MAX_LEAVES - 1):
+        return None
+    tree_of = np.full(nodes, -1, dtype=np.intp)
+    tree_of[roots] = np.arange(trees)
+    split_levels, frontier, seen = [], roots, trees
+    while frontier.shape[0]:
+        splits = frontier.take(np.flatnonzero(~is_leaf.take(frontier)))
+        if splits.shape[0] == 0:
+            break
+        split_levels.append(splits)
+        left = child.take(splits)
+        tree_of[left] = tree_of.take(splits)
+        tree_of[left + 1] = tree_of.take(splits)
+        frontier = np.concatenate([left, left + 1])
+        seen += frontier.shape[0]
+    if seen != nodes or np.any(tree_of < 0):
+        return None
+    return Layout(split_levels, tree_of)
+
+
 def plan(
     feature: Index,
     threshold: npt.NDArray[np.floating[Any]],
     child: Index,
-    roots: Index,
     n_features: int,
-    categorical: bool,
+    is_leaf: npt.NDArray[np.bool_],
+    where: Layout,
 ) -> BitvectorPlan | None:
     """The plan for these node arrays, or None where the node walk must serve them."""
-    nodes, trees = child.shape[0], roots.shape[0]
-    if categorical or trees == 0 or nodes == 0:
-        return None
-    is_leaf = child == np.arange(nodes)
-    levels, tree_of = _levels(child, roots, is_leaf)
-    if levels is None:
-        return None
+    nodes, trees = child.shape[0], int(where.tree_of.max()) + 1
     count = np.ones(nodes, dtype=np.intp)
-    for level in reversed(levels):
-        splits = level[~is_leaf[level]]
-        count[splits] = count[child[splits]] + count[child[splits] + 1]
-    if int(count[roots].max()) > MAX_LEAVES:
+    for splits in reversed(where.splits):
+        left = child.take(splits)
+        count[splits] = count.take(left) + count.take(left + 1)
+    if int(count.max()) > MAX_LEAVES:
         return None
     first = np.zeros(nodes, dtype=np.intp)
-    for level in levels:
-        splits = level[~is_leaf[level]]
-        first[child[splits]] = first[splits]
-        first[child[splits] + 1] = first[splits] + count[child[splits]]
-    return _build(feature, threshold, child, n_features, is_leaf, tree_of, count, first, trees)
-
-
-def _levels(child: Index, roots: Index, is_leaf: npt.NDArray[np.bool_]) -> tuple[list[Index] | None, Index]:
-    """The nodes level by level from the roots, and each node's tree; None unless every node is in one tree."""
-    tree_of = np.full(child.shape[0], -1, dtype=np.intp)
-    tree_of[roots] = np.arange(roots.shape[0])
-    levels, frontier, seen = [], roots, roots.shape[0]
-    while frontier.shape[0]:
-        levels.append(frontier)
-        splits = frontier[~is_leaf[frontier]]
-        left = child[splits]
-        tree_of[left] = tree_of[splits]
-        tree_of[left + 1] = tree_of[splits]
-        frontier = np.concatenate([left, left + 1])
-        seen += frontier.shape[0]
-    if seen != child.shape[0] or np.any(tree_of < 0):
-        return None, tree_of
-    return levels, tree_of
+    for splits in where.splits:
+        left = child.take(splits)
+        first[left] = first.take(splits)
+        first[left + 1] = first.take(splits) + count.take(left)
+    return _build(feature, threshold, child, n_features, is_leaf, where.tree_of, count, first, trees)
 
 
 def _build(

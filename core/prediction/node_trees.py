@@ -27,7 +27,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from core.prediction.bitvector_trees import BitvectorPlan, plan
+from core.prediction.bitvector_trees import BitvectorPlan, Layout, layout, plan
 
 Output = Literal["identity", "logit", "softmax"]
 """How the summed score becomes the answer: as it is (regressions, forests' averaged probabilities), the
@@ -142,9 +142,12 @@ class NodeTreesForm:
         flat = doubled.ravel()
         pos = np.repeat(self.roots, rows)
         base = np.tile(np.arange(rows, dtype=np.intp) * width, trees)
-        steps = min(self._depth, _FIXED_STEPS_DEPTH if self._depth <= _FIXED_STEPS_DEPTH else _STEPS_BEFORE_DROPPING)
-        self._walk_fixed_steps(flat, pos, base, steps)
-        return pos if steps == self._depth else self._walk_dropping_leaves(flat, pos, base)
+        depth = self._depth
+        if depth is not None and depth <= _FIXED_STEPS_DEPTH:
+            self._walk_fixed_steps(flat, pos, base, depth)
+            return pos
+        self._walk_fixed_steps(flat, pos, base, _STEPS_BEFORE_DROPPING)
+        return self._walk_dropping_leaves(flat, pos, base)
 
     def _walk_fixed_steps(self, flat: npt.NDArray[np.floating[Any]], pos: Index, base: Index, steps: int) -> None:
         """``steps`` levels for every pair, in place in ``pos``."""
@@ -183,21 +186,21 @@ class NodeTreesForm:
         return leaf
 
     @cached_property
-    def _depth(self) -> int:
-        """The deepest leaf's depth (the root's is 0), level by level from the roots."""
-        frontier, depth = self.roots, 0
-        while True:
-            splits = frontier[~self._is_leaf.take(frontier)]
-            if splits.shape[0] == 0:
-                return depth
-            frontier = np.concatenate([self.child.take(splits), self.child.take(splits) + 1])
-            depth += 1
+    def _layout(self) -> Layout | None:
+        """Each node's depth and tree, for forms small enough to need them (None for forests)."""
+        return layout(self.child, self.roots, self._is_leaf)
+
+    @cached_property
+    def _depth(self) -> int | None:
+        """The deepest leaf's depth (the root's is 0); None for a big form, whose walk drops finished pairs."""
+        return None if self._layout is None else len(self._layout.splits)
 
     @cached_property
     def _bitvector(self) -> BitvectorPlan | None:
         """Shallow trees' leaf tables (``bitvector_trees``), or None where the node walk serves them."""
-        categorical = self.cat_node is not None and self.cat_node.shape[0] > 0
-        return plan(self.feature, self.threshold, self.child, self.roots, self.n_features, categorical)
+        if self._layout is None or (self.cat_node is not None and self.cat_node.shape[0] > 0):
+            return None
+        return plan(self.feature, self.threshold, self.child, self.n_features, self._is_leaf, self._layout)
 
     @cached_property
     def _slot_value(self) -> Matrix:
@@ -304,6 +307,7 @@ class NodeTreesForm:
             cat_bitset=read("cat_bitset", np.uint32),
         )
         _check(form)
+        form._bitvector  # noqa: B018  (the evaluation route is chosen, and its tables built, at load)
         return form
 
 
