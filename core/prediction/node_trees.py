@@ -48,6 +48,8 @@ _BITVECTOR_CHUNK_PAIRS = 1_048_576
 """(row, tree) pairs whose leaves ``bitvector_trees`` finds per call (it works in smaller chunks itself)."""
 _BITVECTOR_WORDS = 32_768
 """(row, tree) words ANDed at once: measured on 100 trees, 128 to 328 rows ran twice as fast as 1,310."""
+_WALK_NODE_BYTES = 1 << 20
+"""Node-array bytes walked together (``_trees_per_walk``)."""
 _COMPACT_EVERY = 2
 """Levels between two removals of finished pairs: removing costs about as much as one level."""
 _FIXED_STEPS_DEPTH = 12
@@ -101,8 +103,10 @@ class NodeTreesForm:
         if x.ndim != 2 or x.shape[1] != self.n_features:
             raise ValueError(f"expected a matrix of {self.n_features} columns, got shape {x.shape}")
         raw = np.empty((x.shape[0], self.columns), dtype=np.float64)
-        pairs = _CHUNK_PAIRS if self._bitvector is None else _BITVECTOR_CHUNK_PAIRS
-        chunk = max(16, pairs // max(1, self.roots.shape[0]))
+        if self._bitvector is None:
+            chunk = max(16, _CHUNK_PAIRS // self._trees_per_walk)
+        else:
+            chunk = max(16, _BITVECTOR_CHUNK_PAIRS // max(1, self.roots.shape[0]))
         for start in range(0, x.shape[0], chunk):
             raw[start : start + chunk] = self._raw(x[start : start + chunk])
         answer = _apply_output(self.output, raw)
@@ -140,14 +144,31 @@ class NodeTreesForm:
         """
         trees, width = self.roots.shape[0], doubled.shape[1]
         flat = doubled.ravel()
-        pos = np.repeat(self.roots, rows)
-        base = np.tile(np.arange(rows, dtype=np.intp) * width, trees)
-        depth = self._depth
-        if depth is not None and depth <= _FIXED_STEPS_DEPTH:
-            self._walk_fixed_steps(flat, pos, base, depth)
-            return pos
-        self._walk_fixed_steps(flat, pos, base, _STEPS_BEFORE_DROPPING)
-        return self._walk_dropping_leaves(flat, pos, base)
+        group = self._trees_per_walk
+        leaves = np.empty(trees * rows, dtype=np.intp)
+        for first in range(0, trees, group):
+            roots = self.roots[first : first + group]
+            pos = np.repeat(roots, rows)
+            base = np.tile(np.arange(rows, dtype=np.intp) * width, roots.shape[0])
+            depth = self._depth
+            if depth is not None and depth <= _FIXED_STEPS_DEPTH:
+                self._walk_fixed_steps(flat, pos, base, depth)
+            else:
+                self._walk_fixed_steps(flat, pos, base, _STEPS_BEFORE_DROPPING)
+                pos = self._walk_dropping_leaves(flat, pos, base)
+            leaves[first * rows : first * rows + pos.shape[0]] = pos
+        return leaves
+
+    @cached_property
+    def _trees_per_walk(self) -> int:
+        """Trees walked together: their node arrays (about 20 bytes a node) stay in the core's cache.
+
+        Walking all 100 trees of a default forest at once touches 5.6 MB of nodes at every level, from
+        the shared cache; a few trees at a time, over more rows, touch under 1 MB.
+        """
+        trees = max(1, self.roots.shape[0])
+        per_tree = 20 * self.child.shape[0] / trees
+        return int(min(trees, max(1, _WALK_NODE_BYTES // max(1.0, per_tree))))
 
     def _walk_fixed_steps(self, flat: npt.NDArray[np.floating[Any]], pos: Index, base: Index, steps: int) -> None:
         """``steps`` levels for every pair, in place in ``pos``."""
