@@ -40,3 +40,13 @@ def test_an_unsupported_objective_is_refused() -> None:
     fitted = xgb.XGBRegressor(objective="count:poisson", n_estimators=3).fit(x, np.abs(y))
     with pytest.raises(ValueError, match="count:poisson"):
         TREE_CONVERTERS["xgboost.XGBRegressor"](fitted)
+
+
+def test_categorical_splits_are_refused_naming_the_setting() -> None:
+    x, y = make_data("regression")
+    x[:, 0] = np.random.default_rng(0).integers(0, 6, x.shape[0])
+    fitted = xgb.XGBRegressor(
+        n_estimators=3, enable_categorical=True, feature_types=["c"] + ["q"] * 5, max_cat_to_onehot=1
+    ).fit(x, y + 2 * (x[:, 0] == 3))
+    with pytest.raises(ValueError, match="enable_categorical=False"):
+        TREE_CONVERTERS["xgboost.XGBRegressor"](fitted)
