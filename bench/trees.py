@@ -17,7 +17,8 @@ from typing import Any
 
 import numpy as np
 
-os.environ.setdefault("OMP_NUM_THREADS", "1")  # before the libraries load their thread pools
+for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")  # before the libraries load their thread pools: single-threaded
 
 TRAIN_ROWS = 20_000
 PREDICT_ROWS = 100_000
@@ -77,7 +78,8 @@ def _timed(call: Callable[[], Any], runs: int) -> tuple[float, Any]:
 
 
 def load_seconds(form: Any, runs: int) -> float:
-    """Reading the artifact back: JSON header parsed, ``.npz`` loaded (no pickle), the form rebuilt."""
+    """Reading the artifact back: JSON header parsed, ``.npz`` loaded (no pickle), the form rebuilt, and its
+    evaluation route chosen (a boosted model's bitvector tables built), as ``from_json`` does at load."""
     import json
 
     from core.prediction.node_trees import NodeTreesForm
