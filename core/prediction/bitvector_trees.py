@@ -140,6 +140,8 @@ def layout(child: Index, roots: Index, is_leaf: npt.NDArray[np.bool_]) -> Layout
         tree_of[left + 1] = tree_of.take(splits)
         frontier = np.concatenate([left, left + 1])
         seen += frontier.shape[0]
+        if seen > nodes:  # a node reached twice: not trees (and a crafted graph could grow without end)
+            return None
     if seen != nodes or np.any(tree_of < 0):
         return None
     return Layout(split_levels, tree_of)

@@ -78,3 +78,17 @@ def test_shallow_trees_find_the_same_leaves_as_the_node_walk_on_edge_values() ->
     rows[150 : 150 + min(450, splits.shape[0]), 0] = splits[:450]  # exactly on a threshold
     np.testing.assert_array_equal(form.evaluate(rows), walked.evaluate(rows))
     np.testing.assert_allclose(form.evaluate(rows), model.predict(rows), rtol=0, atol=1e-9)
+
+
+def test_nodes_shared_between_branches_are_walked_not_tabled() -> None:
+    """A graph whose nodes two parents share (children still after parents) is no tree: the walk serves it."""
+    nodes = 60
+    data = _stump(
+        feature=[0] * nodes,
+        threshold=[0.5] * (nodes - 2) + [float("inf")] * 2,
+        child=[min(i + 1, nodes - 2) for i in range(nodes - 2)] + [nodes - 2, nodes - 1],
+        value=[[0.0]] * (nodes - 2) + [[1.0], [2.0]],
+    )
+    form = NodeTreesForm.from_json(data)
+    assert form._bitvector is None
+    np.testing.assert_array_equal(form.evaluate(np.array([[0.0], [1.0]])), [1.0, 1.0])  # both end on node 58
