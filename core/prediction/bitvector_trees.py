@@ -28,6 +28,8 @@ MAX_LEAVES = 64
 """One ``uint64`` word per tree."""
 MAX_TABLE_BYTES = 32 * 2**20
 """Beyond this the table is no longer read from the cache, and building it would slow the load."""
+BLOCK_BYTES = 512 * 1024
+"""Table bytes ANDed together: with the words being built, within a core's cache even when others run."""
 _SEARCH_ROWS = 8192
 """Rows whose table rows are searched at once: a step's passes then stay in the cache."""
 _SLOT = MAX_LEAVES + 1
@@ -50,6 +52,8 @@ class BitvectorPlan:
     """(trees * 65,): ``leaf_node[t * 65 + bit + 1]`` is the node of tree ``t``'s leaf number ``bit``."""
     padded: npt.NDArray[np.floating[Any]]
     """(features, 2**k): each feature's thresholds then ``+inf``, for the branch-free search."""
+    blocks: list[npt.NDArray[np.unsignedinteger[Any]]]
+    """``table``'s columns in contiguous blocks of trees, each about ``BLOCK_BYTES``."""
 
     def leaves(self, x: npt.NDArray[np.floating[Any]], chunk_rows: int) -> Index:
         """The leaf node of every (tree, row) pair, tree-major like the node walk's answer."""
@@ -58,25 +62,32 @@ class BitvectorPlan:
     def slots(self, x: npt.NDArray[np.floating[Any]], chunk_rows: int) -> Index:
         """The leaf slot (``leaf_node``'s index) of every (tree, row) pair, tree-major.
 
-        ``chunk_rows`` rows at a time, so that the words being ANDed stay in the core's cache.
+        A block of trees at a time (``blocks``), ``chunk_rows * trees / block`` rows at a time, so that the
+        block's table and the words being ANDed stay in the core's cache.
         """
         rows, trees = x.shape[0], self.table.shape[1]
         out = np.empty((trees, rows), dtype=np.intp)
-        tree_slot = (np.arange(trees, dtype=np.intp) * _SLOT)[:, None]
-        gathered = np.empty((min(rows, chunk_rows), trees), dtype=self.table.dtype)
         for block in range(0, rows, _SEARCH_ROWS):
             picked = self.table_rows(x[block : block + _SEARCH_ROWS])
-            for start in range(0, picked.shape[0], chunk_rows):
-                stop = min(picked.shape[0], start + chunk_rows)
-                words = self.table.take(picked[start:stop, 0], axis=0)
-                part = gathered[: stop - start]
-                for j in range(1, picked.shape[1]):
-                    # "clip": the rows are in range by construction, and an unchecked take needs no buffer.
-                    self.table.take(picked[start:stop, j], axis=0, out=part, mode="clip")
-                    np.bitwise_and(words, part, out=words)
-                # The lowest set bit and every bit below it, counted: its position plus one.
-                np.bitwise_xor(words, words - self.table.dtype.type(1), out=words)
-                np.add(np.bitwise_count(words).T, tree_slot, out=out[:, block + start : block + stop])
+            first = 0
+            for table in self.blocks:
+                width = table.shape[1]
+                step = max(16, chunk_rows * trees // width)
+                tree_slot = (np.arange(first, first + width, dtype=np.intp) * _SLOT)[:, None]
+                gathered = np.empty((min(picked.shape[0], step), width), dtype=table.dtype)
+                for start in range(0, picked.shape[0], step):
+                    stop = min(picked.shape[0], start + step)
+                    words = table.take(picked[start:stop, 0], axis=0)
+                    part = gathered[: stop - start]
+                    for j in range(1, picked.shape[1]):
+                        # "clip": the rows are in range by construction, and an unchecked take needs no buffer.
+                        table.take(picked[start:stop, j], axis=0, out=part, mode="clip")
+                        np.bitwise_and(words, part, out=words)
+                    # The lowest set bit and every bit below it, counted: its position plus one.
+                    np.bitwise_xor(words, words - table.dtype.type(1), out=words)
+                    target = out[first : first + width, block + start : block + stop]
+                    np.add(np.bitwise_count(words).T, tree_slot, out=target)
+                first += width
         return out.ravel()
 
     def table_rows(self, x: npt.NDArray[np.floating[Any]]) -> Index:
@@ -219,5 +230,7 @@ def _build(
     padded = np.full((features.shape[0], width), np.inf, dtype=threshold.dtype)
     for j, distinct in enumerate(thresholds):
         padded[j, : distinct.shape[0]] = distinct
-    words = table if int(count.max()) > 32 else table.astype(np.uint32)
-    return BitvectorPlan(features.astype(np.intp), thresholds, offset, words, leaf_node, padded)
+    words: npt.NDArray[np.unsignedinteger[Any]] = table if int(count.max()) > 32 else table.astype(np.uint32)
+    per_block = max(1, BLOCK_BYTES // (words.shape[0] * words.itemsize))
+    blocks = [np.ascontiguousarray(words[:, t : t + per_block]) for t in range(0, trees, per_block)]
+    return BitvectorPlan(features.astype(np.intp), thresholds, offset, words, leaf_node, padded, blocks)
