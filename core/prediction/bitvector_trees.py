@@ -6,8 +6,9 @@ number each tree's leaves left to right; a split whose test sends a row right ru
 its left subtree; the row's leaf is the lowest leaf that no split ruled out. The splits a row sends right
 on one feature are those whose threshold is below its value: a prefix of that feature's sorted
 thresholds. So for each feature and each prefix, the AND over that prefix of the splits' masks is a
-table row of one ``uint64`` per tree, built once at load; a row's leaves are then the AND of one table
-row per feature (``searchsorted`` picks it), and the lowest set bit of each word.
+table row of one word per tree (``uint32`` when every tree has at most 32 leaves, else ``uint64``), built
+once at load; a row's leaves are then the AND of one table row per feature (a branch-free binary search
+over the thresholds picks it), and the lowest set bit of each word.
 
 The comparisons are the node walk's own (go right when ``x > threshold`` in the compare dtype; a missing
 value goes where its node says), so both give the same leaf, bit for bit. Categorical splits, trees of
