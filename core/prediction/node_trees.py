@@ -44,8 +44,9 @@ ARRAYS = ("feature", "threshold", "child", "value", "roots", "tree_column", "bas
 _CHUNK_PAIRS = 65_536
 """(row, tree) pairs walked at once: their index arrays (512 KiB each) stay in the cache, while numpy's
 per-call cost stays small; measured on 100-tree models, 50k pairs ran twice as fast as 400k."""
-_BITVECTOR_CHUNK_PAIRS = 1_048_576
-"""(row, tree) pairs whose leaves ``bitvector_trees`` finds per call (it works in smaller chunks itself)."""
+_BITVECTOR_CHUNK_PAIRS = 262_144
+"""(row, tree) pairs whose leaves ``bitvector_trees`` finds per call: their slot and value arrays (2 MB each)
+stay in the cache; measured on 100 boosted trees, 15 % faster than 1M pairs, and no slower than 64k."""
 _BITVECTOR_WORDS = 32_768
 """(row, tree) words ANDed at once: measured on 100 trees, 128 to 328 rows ran twice as fast as 1,310."""
 _LIGHTGBM_ZERO = float(np.float32(1e-35))
