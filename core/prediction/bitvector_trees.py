@@ -7,8 +7,9 @@ its left subtree; the row's leaf is the lowest leaf that no split ruled out. The
 on one feature are those whose threshold is below its value: a prefix of that feature's sorted
 thresholds. So for each feature and each prefix, the AND over that prefix of the splits' masks is a
 table row of one word per tree (``uint32`` when every tree has at most 32 leaves, else ``uint64``), built
-once at load; a row's leaves are then the AND of one table row per feature (a branch-free binary search
-over the thresholds picks it), and the lowest set bit of each word.
+once at load; a row's leaves are then the AND of one table row per feature (picked by the value's rank
+among the feature's thresholds: from its leading bits and a compare or two, ``Buckets``, or by a
+branch-free binary search), and the lowest set bit of each word.
 
 The comparisons are the node walk's own (go right when ``x > threshold`` in the compare dtype; a missing
 value goes where its node says), so both give the same leaf, bit for bit. Categorical splits, trees of
@@ -17,7 +18,7 @@ more than 64 leaves and tables too big for the cache are left to the node walk.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -31,10 +32,86 @@ MAX_TABLE_BYTES = 32 * 2**20
 """Beyond this the table is no longer read from the cache, and building it would slow the load."""
 BLOCK_BYTES = 512 * 1024
 """Table bytes ANDed together: with the words being built, within a core's cache even when others run."""
+BUCKET_BITS = 16
+MAX_BUCKET_STEPS = 2
+"""More thresholds than this in one bucket: the halving search is as quick."""
+MAX_BUCKET_ENTRIES = 1 << 20
 _SEARCH_ROWS = 8192
 """Rows whose table rows are searched at once: a step's passes then stay in the cache."""
 _SLOT = MAX_LEAVES + 1
 """``leaf_node`` columns per tree: the lowest set bit's position plus one (1 to 64) indexes it directly."""
+
+
+@dataclass(frozen=True)
+class Buckets:
+    """A value's rank among a feature's thresholds, from its leading bits and then at most ``steps`` compares.
+
+    A float's bits, sign-folded (negative: all flipped; positive: the sign bit set), order as the floats do;
+    their top ``BUCKET_BITS`` bits name a bucket. ``first[b]`` counts the thresholds of the buckets below
+    ``b``: all of them are below the value, all those of later buckets above it, so the rank is ``first[b]``
+    plus the thresholds of its own bucket below the value, which ``steps`` compares (the fullest bucket's
+    count) find. XGBoost's float32 thresholds put at most one threshold in a 16-bit bucket: one compare
+    instead of eight halving steps.
+    """
+
+    shift: int
+    """Bits below the bucket's: 16 for float32, 48 for float64."""
+    low: Index
+    """(features,): the first bucket with a threshold; lower buckets read it (their rank is 0 all the same)."""
+    high: Index
+    """(features,): one past the last bucket with a threshold (its rank: every threshold is below)."""
+    start: Index
+    """(features,): where each feature's counts begin in ``counts``, less its ``low``."""
+    counts: npt.NDArray[np.int32]
+    """Per feature, per bucket from ``low`` to ``high``: the thresholds in lower buckets."""
+    steps: int
+
+    def first(self, values: npt.NDArray[np.floating[Any]]) -> Index:
+        """(rows, features): each value's bucket's count of lower thresholds (any count for NaN)."""
+        bucket = _bucket_of(values, self.shift)
+        np.clip(bucket, self.low[None, :], self.high[None, :], out=bucket)
+        bucket += self.start[None, :]
+        return self.counts.take(bucket).astype(np.intp)
+
+
+def _buckets(thresholds: list[npt.NDArray[np.floating[Any]]]) -> Buckets | None:
+    """The buckets of these thresholds (one array per feature), or None where one holds more than
+    ``MAX_BUCKET_STEPS`` thresholds or the counts would take more than ``MAX_BUCKET_ENTRIES``."""
+    shift = (thresholds[0].dtype.itemsize * 8) - BUCKET_BITS
+    lows, highs, starts, counts, steps, total = [], [], [], [], 0, 0
+    for distinct in thresholds:
+        finite = distinct[np.isfinite(distinct)]
+        if finite.shape[0] != distinct.shape[0]:
+            return None  # an infinite threshold: rare, and the halving search handles it
+        bucket = _bucket_of(distinct, shift)
+        low, high = int(bucket.min()), int(bucket.max()) + 1
+        occupancy = int(np.bincount(bucket - low).max())
+        steps = max(steps, occupancy)
+        if steps > MAX_BUCKET_STEPS:
+            return None
+        lows.append(low)
+        highs.append(high)
+        starts.append(total - low)
+        counts.append(np.searchsorted(bucket, np.arange(low, high + 1), side="left").astype(np.int32))
+        total += high - low + 1
+        if total > MAX_BUCKET_ENTRIES:
+            return None
+    index = np.intp
+    return Buckets(
+        shift, np.array(lows, index), np.array(highs, index), np.array(starts, index), np.concatenate(counts), steps
+    )
+
+
+def _bucket_of(values: npt.NDArray[np.floating[Any]], shift: int) -> Index:
+    """Each value's bucket (the top bits of its sign-folded bits), as ``Buckets.first`` computes it."""
+    normal = values + values.dtype.type(0)  # -0.0 becomes 0.0, equal and now with equal bits
+    if normal.dtype == np.float32:
+        bits32 = normal.view(np.uint32)
+        folded32 = bits32 ^ ((bits32 >> np.uint32(31)) * np.uint32(0xFFFFFFFF) | np.uint32(0x80000000))
+        return np.asarray(folded32 >> np.uint32(shift), dtype=np.intp)
+    bits = normal.view(np.uint64)
+    folded = bits ^ ((bits >> np.uint64(63)) * np.uint64(0xFFFFFFFFFFFFFFFF) | np.uint64(0x8000000000000000))
+    return np.asarray(folded >> np.uint64(shift), dtype=np.intp)
 
 
 @dataclass(frozen=True)
@@ -55,6 +132,8 @@ class BitvectorPlan:
     """(features, 2**k): each feature's thresholds then ``+inf``, for the branch-free search."""
     blocks: list[npt.NDArray[np.unsignedinteger[Any]]]
     """``table``'s columns in contiguous blocks of trees, each about ``BLOCK_BYTES``."""
+    buckets: Buckets | None = None
+    """Where a value's search may start, by its leading bits; None where buckets hold too many thresholds."""
 
     def leaves(self, x: npt.NDArray[np.floating[Any]], chunk_rows: int) -> Index:
         """The leaf node of every (tree, row) pair, tree-major like the node walk's answer."""
@@ -92,20 +171,30 @@ class BitvectorPlan:
         return out.ravel()
 
     def table_rows(self, x: npt.NDArray[np.floating[Any]]) -> Index:
-        """(rows, features): each row's table row per feature, by a branch-free binary search.
+        """(rows, features): each row's table row per feature, from its rank among the feature's thresholds.
 
-        ``np.searchsorted`` mispredicts a branch at about every step on random values; halving every
-        value's range at once, a few numpy passes per step, costs about half as much.
+        The rank: from the value's bucket and a compare or two (``Buckets``), else by halving every value's
+        range at once, a few numpy passes per step (``np.searchsorted`` mispredicts a branch at about every
+        step on random values and costs twice as much).
         """
         values = x[:, self.features]
-        rank = np.zeros(values.shape, dtype=np.intp)
         probe = np.empty(values.shape, dtype=np.intp)
         threshold = np.empty(values.shape, dtype=self.padded.dtype)
         below = np.empty(values.shape, dtype=bool)
         width = self.padded.shape[1]
         starts = (np.arange(self.features.shape[0], dtype=np.intp) * width)[None, :]
         flat = self.padded.ravel()
-        step = width // 2
+        if self.buckets is not None:
+            rank = self.buckets.first(values)
+            for _ in range(self.buckets.steps):
+                np.add(rank, starts, out=probe)
+                flat.take(probe, out=threshold, mode="clip")
+                np.less(threshold, values, out=below)
+                rank += below
+            step = 0
+        else:
+            rank = np.zeros(values.shape, dtype=np.intp)
+            step = width // 2
         while step:
             np.add(rank, starts + (step - 1), out=probe)
             flat.take(probe, out=threshold, mode="clip")
@@ -234,4 +323,5 @@ def _build(
     words: npt.NDArray[np.unsignedinteger[Any]] = table if int(count.max()) > 32 else table.astype(np.uint32)
     per_block = max(1, BLOCK_BYTES // (words.shape[0] * words.itemsize))
     blocks = [np.ascontiguousarray(words[:, t : t + per_block]) for t in range(0, trees, per_block)]
-    return BitvectorPlan(features.astype(np.intp), thresholds, offset, words, leaf_node, padded, blocks)
+    plan = BitvectorPlan(features.astype(np.intp), thresholds, offset, words, leaf_node, padded, blocks)
+    return replace(plan, buckets=_buckets(thresholds))
