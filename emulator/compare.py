@@ -58,11 +58,14 @@ _KNOWN = re.compile(r"known (models|analyses): ([\w-]+(?:, [\w-]+)*)")
 
 
 def _registered() -> dict[str, dict[str, Any]]:
-    """What the registries yield now, by plural (imported here: only a case that opts in pays for it)."""
-    from core.analysis.registry import ANALYSES
-    from core.prediction.registry import MODELS
+    """What the registries yield now, by plural (imported here: only a case that opts in pays for it).
 
-    return {MODELS.plural: MODELS.all(), ANALYSES.plural: ANALYSES.all()}
+    The models are every servable one, declared or imported into the models directory, as the routes list them.
+    """
+    from core.analysis.registry import ANALYSES
+    from core.prediction.registry import MODELS, model_specs
+
+    return {MODELS.plural: model_specs(), ANALYSES.plural: ANALYSES.all()}
 
 
 def _known_names(text: str) -> str:

@@ -28,6 +28,7 @@ ROWS = b'{"rows":[{"pregnant":6,"glucose":148,"pressure":72},{"pregnant":1,"gluc
 JSON = "application/json"
 DIABETES_GBM_ROW = "6, 148, 72, 35, 0, 33.6, 0.627, 50"
 COLUMNS = b'{"columns":{"pregnant":[6,1],"glucose":[148,85],"pressure":[72,66]}}'
+BOSTON_RAD_ROWS = b'{"rows":[{"rm":6.5,"lstat":5,"crim":0.02,"rad":4},{"rm":5.9,"lstat":20,"crim":3,"rad":null}]}'
 
 
 def get(path: str, query: str = "", *headers: tuple[str, str]) -> HttpRequest:
@@ -68,6 +69,26 @@ HTTP_CASES: dict[str, tuple[str, HttpRequest, tuple[str, ...]]] = {
     ),
     "predict_data__not_a_number": ("pregnant=abc", get("/predict_data", "pregnant=abc&glucose=1&pressure=1"), PLAIN),
     "models": ("every model's metadata", get("/models"), PLAIN),
+    "model__boston_rad": (
+        "an imported pipeline's metadata: its features, the library and the class it came from",
+        get("/models/boston-rad"),
+        PLAIN,
+    ),
+    "model__boston_rad_predict_data": (
+        "an imported pipeline with a one-hot column over every HTTP platform; rad=7 is a category the fit never saw",
+        get("/models/boston-rad/predict_data", "rm=6.5&lstat=5&crim=0.02&rad=4&rm=5.9&lstat=20&crim=3&rad=7"),
+        ALL_HTTP,
+    ),
+    "model__boston_rad_predict_rows": (
+        "an imported pipeline over JSON rows; a missing rad (null) is a row the one-hot encoder leaves at zero",
+        post("/models/boston-rad/predict", BOSTON_RAD_ROWS, JSON),
+        ("cloud-run", "gcf", "aws-http"),
+    ),
+    "model__boston_rad_missing_number": (
+        "an imported pipeline whose numbers may not be missing: a null rm is a 422 naming the field",
+        post("/models/boston-rad/predict", b'{"rows":[{"rm":null,"lstat":5,"crim":0.02,"rad":4}]}', JSON),
+        PLAIN,
+    ),
     "model__diabetes_gbm": ("one model's metadata", get("/models/diabetes-gbm"), ("cloud-run", "gcf", "aws-http")),
     "model__boston_predict_data": (
         "a regression through its own route",
@@ -305,6 +326,10 @@ INVOKE_CASES: dict[str, tuple[str, Any]] = {
     "predict__rows": (
         "JSON rows",
         {"model": "diabetes", "rows": [{"pregnant": 6, "glucose": 148, "pressure": 72}]},
+    ),
+    "predict__boston_rad": (
+        "an imported pipeline, invoked directly: CSV rows in its feature order (rm, lstat, crim, rad)",
+        {"model": "boston-rad", "data": "6.5,5,0.02,4\n5.9,20,3,24\n"},
     ),
     "predict__unknown_model": ("an unknown model is an error object naming it", {"model": "nope", "data": "1,2,3"}),
     "predict__missing_data": ("neither data nor rows", {"model": "diabetes"}),

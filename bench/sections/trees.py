@@ -15,8 +15,9 @@ def add(report: Report, results: list[TreeResult], forest: TreeResult) -> None:
     lines = [
         "\n## Imported tree models\n",
         f"Each family fitted on 20,000 rows of `make_classification` (20 features); {PREDICT_ROWS:,} held-out rows "
-        "answered by the library's own `predict_proba` and by our node-array form, single-threaded, median of the "
-        "runs; load: the JSON header parsed and the `.npz` arrays read back (`allow_pickle=False`). "
+        "answered by the library's own `predict_proba` and by our node-array form, single-threaded, the two sides "
+        "timed in turns, best run of each; load: the JSON header parsed, the `.npz` arrays read back "
+        "(`allow_pickle=False`) and the evaluation route chosen (a boosted model's bitvector tables built). "
         "`OMP_NUM_THREADS=1 python -m bench.trees` prints the same rows.\n",
         "| family | trees | nodes | library | ours | ours / library | load | worst difference |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",

@@ -13,17 +13,19 @@ import orjson
 import pytest
 
 from core.analysis.registry import ANALYSES
-from core.prediction.registry import MODELS
+from core.prediction.registry import model_spec, model_specs
 from emulator.compare import expectation, mismatches
 from emulator.messages import HttpResponse
 
-VERSIONS = {name: spec.version for name, spec in MODELS.all().items()}
-KNOWN_MODELS = f"unknown model 'x'; known models: {', '.join(MODELS.all())}"
+SERVED = model_specs()
+"""Every served model, declared or imported into ``models/``: what the routes list."""
+VERSIONS = {name: spec.version for name, spec in SERVED.items()}
+KNOWN_MODELS = f"unknown model 'x'; known models: {', '.join(SERVED)}"
 KNOWN_ANALYSES = f"unknown analysis 'x'; known analyses: {', '.join(ANALYSES.all())}"
 
 
 def _described(name: str) -> dict[str, Any]:
-    spec = MODELS.get(name)
+    spec = model_spec(name)
     return {"name": name, "version": spec.version, "features": [{"name": f} for f in spec.feature_names], "x": 1}
 
 
@@ -41,7 +43,7 @@ MODELS_EXPECTED = {"models": "<models>"}
 
 def test_the_registered_catalogue_matches_its_placeholder() -> None:
     assert mismatches(_expect(HEALTH_EXPECTED, ["catalogue"]), _answer({"status": "ok", "models": VERSIONS})) == []
-    listed = {"models": [_described(n) for n in MODELS.all()]}
+    listed = {"models": [_described(n) for n in SERVED]}
     assert mismatches(_expect(MODELS_EXPECTED, ["catalogue"]), _answer(listed)) == []
     error = {"error": {"message": KNOWN_MODELS}, "other": KNOWN_ANALYSES}
     wanted = {"error": {"message": "unknown model 'x'; known models: <models>"}}
@@ -66,14 +68,14 @@ def test_a_health_catalogue_that_differs_from_the_registry_fails(spoiled: dict[s
 
 
 def test_a_models_list_must_describe_each_registered_model() -> None:
-    first = next(iter(MODELS.all()))
-    wrong_features = [{**_described(first), "features": []}, *(_described(n) for n in list(MODELS.all())[1:])]
-    for listed in ([_described(n) for n in list(MODELS.all())[1:]], wrong_features):
+    first = next(iter(SERVED))
+    wrong_features = [{**_described(first), "features": []}, *(_described(n) for n in list(SERVED)[1:])]
+    for listed in ([_described(n) for n in list(SERVED)[1:]], wrong_features):
         assert mismatches(_expect(MODELS_EXPECTED, ["catalogue"]), _answer({"models": listed}))
 
 
 def test_a_known_names_message_must_list_every_registered_name() -> None:
-    short = KNOWN_MODELS.rsplit(", ", 1)[0] if len(MODELS.all()) > 1 else KNOWN_MODELS + ", extra"
+    short = KNOWN_MODELS.rsplit(", ", 1)[0] if len(SERVED) > 1 else KNOWN_MODELS + ", extra"
     wanted = {"message": "unknown model 'x'; known models: <models>"}
     assert mismatches(_expect(wanted, ["catalogue"]), _answer({"message": short}))
 
@@ -90,7 +92,7 @@ def test_update_writes_the_placeholder_not_the_list() -> None:
     written = expectation(_answer({"status": "ok", "models": VERSIONS, "m": KNOWN_MODELS}), ["catalogue"])
     assert written["body"] == {"json": {**HEALTH_EXPECTED, "m": "unknown model 'x'; known models: <models>"}}
     assert written["normalize"] == ["catalogue"]
-    assert ", ".join(MODELS.all()) not in orjson.dumps(written).decode()
+    assert ", ".join(SERVED) not in orjson.dumps(written).decode()
 
 
 def test_a_new_expectation_opts_in_by_itself_when_the_answer_lists_the_catalogue() -> None:

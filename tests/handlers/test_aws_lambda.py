@@ -12,7 +12,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from core.prediction.artifacts import load_model
-from core.prediction.registry import MODELS
+from core.prediction.registry import model_specs
 from handlers import aws_lambda
 from handlers.aws_events.http import TEXT_MIME_TYPES, HttpEvents
 from tests.handlers.lambda_events import FakeContext, delivered, load_event
@@ -63,7 +63,7 @@ def test_direct_invocation_with_json_rows_gives_the_same_answer_as_csv() -> None
         ({"model": "diabetes-gbm"}, "InvalidInputError", "data", "exactly one of"),
         ({"model": "diabetes-gbm", "data": "1", "rows": []}, "InvalidInputError", "data", "exactly one of"),
         ({"model": "diabetes-gbm", "data": "1", "threshold": 0.2}, "InvalidInputError", "threshold", "unknown field"),
-        ({"model": "nope", "data": "1"}, "UnknownModelError", "model", f"known models: {', '.join(MODELS.all())}"),
+        ({"model": "nope", "data": "1"}, "UnknownModelError", "model", f"known models: {', '.join(model_specs())}"),
         ({"data": "1,2,3"}, "InvalidInputError", "model", "'model' must be"),
         (
             {"model": "diabetes", "rows": [{"pregnant": 1, "glucose": True, "pressure": 1}]},

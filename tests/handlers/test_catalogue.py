@@ -15,13 +15,14 @@ from fastapi.testclient import TestClient
 
 from core.paths import MODELS_DIR
 from core.prediction.artifacts import artifact_path, metadata_path
-from core.prediction.registry import MODELS
+from core.prediction.registry import MODELS, model_specs
 from handlers.http_app import create_app
 from handlers.settings import Settings
 
 MISSING = next(iter(MODELS.all()))
 """The model whose files the test removes: any registered one will do (the first, whatever it is)."""
-OTHERS = [name for name in MODELS.all() if name != MISSING]
+OTHERS = [name for name in model_specs() if name != MISSING]
+"""Every other served model, declared or imported into ``models/``."""
 
 
 def _client(models_dir: Path) -> TestClient:

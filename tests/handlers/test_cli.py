@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from core.prediction.registry import MODELS
+from core.prediction.registry import MODELS, model_specs
 from handlers.cli.main import COMMANDS, main
 from handlers.http_app import create_app
 
@@ -30,7 +30,7 @@ def test_models_list_names_every_registered_model_with_its_version() -> None:
     out = _run("models", "list")
     assert out.returncode == 0, out.stderr
     rows = [line.split("\t") for line in out.stdout.splitlines()]
-    assert [(r[0], r[1]) for r in rows] == [(name, spec.version) for name, spec in MODELS.all().items()]
+    assert [(r[0], r[1]) for r in rows] == [(name, spec.version) for name, spec in model_specs().items()]
 
 
 def test_models_list_json_is_the_catalogue_get_models_answers() -> None:

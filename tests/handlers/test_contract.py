@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from core.analysis.registry import ANALYSES
-from core.prediction.registry import MODELS
+from core.prediction.registry import model_specs
 from tests.conftest import BOSTON_BOOK_ROW
 
 BOOK = "/predict_data?pregnant=1&glucose=3&pressure=1"
@@ -26,7 +26,7 @@ GBM_ROW = {
 def test_health_lists_every_model_version(client: TestClient) -> None:
     body = client.get("/health").json()
     assert body["status"] == "ok" and body["version"]
-    assert body["models"] == {name: spec.version for name, spec in MODELS.all().items()} != {}
+    assert body["models"] == {name: spec.version for name, spec in model_specs().items()} != {}
 
 
 def test_book_route_answers_like_plumber_with_probability_and_version(client: TestClient) -> None:
@@ -61,7 +61,7 @@ def test_boston_book_query(client: TestClient) -> None:
 
 def test_models_list_and_one_model_with_schema_and_example(client: TestClient) -> None:
     names = [m["name"] for m in client.get("/models").json()["models"]]
-    assert names == list(MODELS.all())
+    assert names == list(model_specs())
     gbm = client.get("/models/diabetes-gbm").json()
     assert [f["name"] for f in gbm["features"]] == list(GBM_ROW)
     assert set(gbm["example_row"]) == set(GBM_ROW) and "test_roc_auc" in gbm["metrics"]
@@ -252,7 +252,7 @@ def test_cors_allows_any_origin_by_default(client: TestClient) -> None:
 
 def test_openapi_documents_every_model_route_with_its_parameters(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
-    for name, model in MODELS.all().items():
+    for name, model in model_specs().items():
         assert "get" in paths[f"/models/{name}"]
         params = [p["name"] for p in paths[f"/models/{name}/predict_data"]["get"]["parameters"]]
         assert params == list(model.feature_names)

@@ -60,3 +60,35 @@ def test_a_row_gets_the_same_answer_alone_as_in_a_batch() -> None:
     batch = form.evaluate(x[1000:])
     alone = np.array([form.evaluate(x[i : i + 1])[0] for i in range(1000, 1100)])
     np.testing.assert_array_equal(alone, batch[:100])
+
+
+def test_shallow_trees_find_the_same_leaves_as_the_node_walk_on_edge_values() -> None:
+    """Boosted trees take the bitvector route; it must agree with the walk on ties, NaN, infinities and -0.0."""
+    from sklearn.ensemble import HistGradientBoostingRegressor
+
+    x, y = make_data("regression", rows=2000, missing=0.15)
+    model = HistGradientBoostingRegressor(max_iter=20, random_state=0).fit(x, y)
+    form = TREE_CONVERTERS["sklearn.ensemble.HistGradientBoostingRegressor"](model)
+    walked = NodeTreesForm.from_json(form.to_json(), form.to_arrays())
+    walked.__dict__["_bitvector"] = None  # the cached route, forced to the walk
+    assert form._bitvector is not None
+    rows, _ = make_data("regression", rows=600, missing=0.2, seed=1)
+    rows[:50], rows[50:100], rows[100:150] = np.inf, -np.inf, -0.0
+    splits = form.threshold[np.isfinite(form.threshold)]
+    rows[150 : 150 + min(450, splits.shape[0]), 0] = splits[:450]  # exactly on a threshold
+    np.testing.assert_array_equal(form.evaluate(rows), walked.evaluate(rows))
+    np.testing.assert_allclose(form.evaluate(rows), model.predict(rows), rtol=0, atol=1e-9)
+
+
+def test_nodes_shared_between_branches_are_walked_not_tabled() -> None:
+    """A graph whose nodes two parents share (children still after parents) is no tree: the walk serves it."""
+    nodes = 60
+    data = _stump(
+        feature=[0] * nodes,
+        threshold=[0.5] * (nodes - 2) + [float("inf")] * 2,
+        child=[min(i + 1, nodes - 2) for i in range(nodes - 2)] + [nodes - 2, nodes - 1],
+        value=[[0.0]] * (nodes - 2) + [[1.0], [2.0]],
+    )
+    form = NodeTreesForm.from_json(data)
+    assert form._bitvector is None
+    np.testing.assert_array_equal(form.evaluate(np.array([[0.0], [1.0]])), [1.0, 1.0])  # both end on node 58

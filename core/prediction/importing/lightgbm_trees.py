@@ -1,13 +1,15 @@
 """LightGBM (``LGBMClassifier``, ``LGBMRegressor``, ``Booster``) as node-array forms, from ``dump_model()``.
 
 LightGBM sends a row left when ``x <= threshold`` in float64. Missing values: with ``missing_type`` NaN
-they follow ``default_left``; with None LightGBM reads NaN as 0, so they go where 0 goes; "Zero" (zero as
-missing) is refused. A categorical split (``decision_type == "=="``) sends the listed category codes left,
+they follow ``default_left``; with None LightGBM reads NaN as 0, so they go where 0 goes; with "Zero"
+(``zero_as_missing=True``) zero and NaN follow ``default_left``, served by reading zero as NaN. A
+categorical split (``decision_type == "=="``) sends the listed category codes left,
 and NaN or a negative code right, as LightGBM does. The initial score is in the first trees' leaves.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -28,7 +30,7 @@ def dump_form(model: dict[str, Any]) -> NodeTreesForm:
     output = _output(objective)
     columns = int(model["num_tree_per_iteration"])
     tables = [_table(tree["tree_structure"]) for tree in model["tree_info"]]
-    return assemble(
+    form = assemble(
         tables,
         int(model["max_feature_idx"]) + 1,
         np.zeros(columns),
@@ -36,6 +38,30 @@ def dump_form(model: dict[str, Any]) -> NodeTreesForm:
         compare="float64",
         tree_column=np.tile(np.arange(columns), len(tables) // columns) if columns > 1 else None,
     )
+    return replace(form, zero_as_missing=True) if _zero_as_missing(model) else form
+
+
+def _zero_as_missing(model: dict[str, Any]) -> bool:
+    """Whether the model reads zero as missing (``zero_as_missing=True``): its splits' missing type is "Zero".
+
+    Served by reading every value within ``1e-35`` of zero as NaN, which is exact when no split treats NaN
+    apart from zero ("NaN" missing type) and no split is on a category (whose code 0 would then be missing).
+    """
+    kinds: set[str] = set()
+    stack = [tree["tree_structure"] for tree in model["tree_info"]]
+    while stack:
+        node = stack.pop()
+        if "split_index" in node:
+            kinds.add("category" if node["decision_type"] == "==" else str(node.get("missing_type", "None")))
+            stack.extend((node["left_child"], node["right_child"]))
+    if "Zero" not in kinds:
+        return False
+    if kinds & {"NaN", "category"}:
+        raise ValueError(
+            "LightGBM zero_as_missing=True with categorical splits or NaN-as-missing splits is not supported: "
+            "refit with zero_as_missing=False"
+        )
+    return True
 
 
 def _output(objective: list[str]) -> Output:
@@ -109,4 +135,6 @@ def _missing_left(node: dict[str, Any], threshold: float) -> bool:
         return bool(node["default_left"])
     if missing == "None":
         return 0.0 <= threshold
-    raise ValueError("LightGBM zero_as_missing (missing_type Zero) is not supported: refit with zero_as_missing=False")
+    if missing == "Zero":  # zero_as_missing: the form reads zero as NaN, which goes the default way
+        return bool(node["default_left"])
+    raise ValueError(f"LightGBM missing type {missing!r} is not supported")

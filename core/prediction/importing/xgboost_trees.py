@@ -69,7 +69,10 @@ def booster_form(model: dict[str, Any]) -> NodeTreesForm:
 
 def _table(tree: dict[str, Any]) -> TreeTable:
     if any(int(kind) != 0 for kind in tree["split_type"]):
-        raise ValueError("XGBoost categorical splits are not supported yet: one-hot or ordinal-encode the column")
+        raise ValueError(
+            "XGBoost categorical splits (a model fitted with enable_categorical=True) are not supported: "
+            "refit with enable_categorical=False, on the column one-hot or ordinal-encoded in the pipeline"
+        )
     left = np.asarray(tree["left_children"], dtype=np.intp)
     condition = np.asarray(tree["split_conditions"], dtype=np.float32)
     below = np.nextafter(condition, np.float32(-np.inf)).astype(np.float64)
