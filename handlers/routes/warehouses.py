@@ -169,24 +169,18 @@ def _call_schema(spec: ModelSpec, extra: int = 0) -> dict[str, Any]:
 
 
 def _value_schema(feature: Feature) -> dict[str, Any]:
-    if feature.kind == "binary":
-        return {"type": "integer", "enum": [0, 1]}
-    kind = "integer" if feature.kind == "integer" else "number"
-    return {"type": kind, "minimum": -LARGEST, "maximum": LARGEST}
-
-
-def _documented(spec: ModelSpec) -> bool:
-    """Whether a warehouse route of this model is in the schema: models whose inputs are all free numbers, never
-    missing (a warehouse sends SQL NULL as JSON null, which the calls refuse today); the others are served by
-    the same route, undocumented."""
-    return all(
-        f.kind in ("number", "integer", "binary") and not f.missing and (f.unknown or not f.categories)
-        for f in spec.features
-    )
-
-
-def _documented_specs(settings: Settings) -> list[ModelSpec]:
-    return [spec for spec in model_specs(models(settings)).values() if _documented(spec)]
+    """A value as ``core.prediction.calls`` reads it: a number of the feature's kind (one of the known ones where
+    the model refuses others), a category's string, and ``null`` where the model handles a missing value."""
+    schema: dict[str, Any]
+    if feature.kind == "category":
+        schema = {"type": "string"}
+    elif feature.kind == "binary":
+        schema = {"type": "integer", "enum": [0, 1]}
+    else:
+        schema = {"type": "integer" if feature.kind == "integer" else "number", "minimum": -LARGEST, "maximum": LARGEST}
+    if feature.categories and not feature.unknown:
+        schema["enum"] = list(feature.categories)
+    return {"anyOf": [schema, {"type": "null"}]} if feature.missing else schema
 
 
 def _add_bigquery(router: APIRouter, settings: Settings) -> None:
@@ -271,9 +265,9 @@ def _add_per_model(
     endpoint: Callable[[str | None], Endpoint],
     operation: Callable[[ModelSpec], dict[str, Any]],
 ) -> None:
-    """``POST prefix/NAME`` per documented model with its own schema, then ``POST prefix/{model}`` undocumented for
-    the rest (an unknown name, a model whose inputs the schema cannot state), served by the same endpoint."""
-    for spec in _documented_specs(settings):
+    """``POST prefix/NAME`` per model with its own schema, then ``POST prefix/{model}`` undocumented for an unknown
+    name (answered with the warehouse's own error), served by the same endpoint."""
+    for spec in model_specs(models(settings)).values():
         path = f"{prefix}/{spec.name}"
         router.add_api_route(
             path, endpoint(spec.name), methods=["POST"], response_class=JSONBytesResponse, **operation(spec)
