@@ -118,7 +118,19 @@ def answer_json_calls(
     and ``MalformedBodyError`` when ``raw`` is not JSON.
     """
     with _collector_paused():
-        return _answer_json_calls(name, raw, output, keyed, what, container, max_rows, models_dir)
+        models_dir = snapshot_of(models_dir)  # one version for every call
+        spec = service.served_model(name, models_dir).spec
+        tuples = _decoded_numbers(spec, raw, keyed)
+        if tuples is None:
+            return _answer_decoded(name, _loads(raw, container), output, keyed, what, container, max_rows, models_dir)
+        _checked(name, output, len(tuples), what, container, max_rows, models_dir)
+        if not tuples:
+            return [], []
+        width = len(spec.features) + keyed
+        x = np.fromiter(itertools.chain.from_iterable(tuples), dtype=np.float64, count=len(tuples) * width)
+        x = x.reshape(len(tuples), width)
+        keys = _keys(x[:, 0], tuples) if keyed else []
+        return keys, _replies(name, np.ascontiguousarray(x[:, 1:]) if keyed else x, output, what, models_dir)
 
 
 @contextlib.contextmanager
@@ -133,31 +145,6 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if was_on:
             gc.enable()
-
-
-def _answer_json_calls(
-    name: str,
-    raw: bytes,
-    output: Output,
-    keyed: bool,
-    what: str,
-    container: str,
-    max_rows: int,
-    models_dir: ModelsAt,
-) -> tuple[list[int], list[Any]]:
-    models_dir = snapshot_of(models_dir)  # one version for every call
-    spec = service.served_model(name, models_dir).spec
-    tuples = _decoded_numbers(spec, raw, keyed)
-    if tuples is None:
-        return _answer_decoded(name, _loads(raw, container), output, keyed, what, container, max_rows, models_dir)
-    _checked(name, output, len(tuples), what, container, max_rows, models_dir)
-    if not tuples:
-        return [], []
-    width = len(spec.features) + keyed
-    x = np.fromiter(itertools.chain.from_iterable(tuples), dtype=np.float64, count=len(tuples) * width)
-    x = x.reshape(len(tuples), width)
-    keys = _keys(x[:, 0], tuples) if keyed else []
-    return keys, _replies(name, np.ascontiguousarray(x[:, 1:]) if keyed else x, output, what, models_dir)
 
 
 KEY_LIMIT = 2**63
