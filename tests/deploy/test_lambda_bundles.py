@@ -143,6 +143,15 @@ def test_the_generated_template_has_no_cfn_lint_error(built: dict[str, lambda_pa
     assert not secrets and "{{resolve:" not in lambda_package.TEMPLATE.read_text()
 
 
+def test_no_bundle_ships_the_command_line_or_the_model_importer(built: dict[str, lambda_package.Bundle]) -> None:
+    """``serverless-ml`` (models import, publish, score) runs on a workstation or as a Cloud Run job, not here."""
+    for bundle in built.values():
+        with zipfile.ZipFile(bundle.path) as archive:
+            names = archive.namelist()
+        assert not [n for n in names if n.startswith(("handlers/cli/", "core/prediction/importing/"))], bundle.function
+        assert "handlers/aws_lambda.py" in names and "core/prediction/service.py" in names, bundle.function
+
+
 def test_no_bundle_ships_boto3(built: dict[str, lambda_package.Bundle]) -> None:
     """Lambda's runtime has boto3 and botocore (the secret store's client): a bundled copy would only add megabytes."""
     for bundle in built.values():
