@@ -13,10 +13,11 @@ from core.paths import DATA_DIR, MODELS_DIR
 from core.prediction.artifacts import artifact_path, metadata_path
 from core.prediction.datasets import load_training_data
 from core.prediction.forms import form_from_json
-from core.prediction.registry import model_specs
+from core.prediction.registry import declared_specs
 from core.prediction.training import main as train_main
 
-SPECS = list(model_specs().values())
+SPECS = list(declared_specs().values())
+"""The declared models, which `make models` trains (an imported model is fitted by its user: its recipe is its own)."""
 
 
 @pytest.fixture(scope="module")

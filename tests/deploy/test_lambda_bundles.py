@@ -89,6 +89,16 @@ def _event(path: str, query: str = "", method: str = "GET", body: str = "", cont
     return event
 
 
+def _as_deployed(value: Any, template: dict[str, Any]) -> str:
+    """A variable's value with the stack's default parameters: a plain string, or an ``Fn::If`` on a condition
+    that those parameters make false (``Fn::Not [Fn::Equals [param, none]]`` with the param at ``none``)."""
+    if isinstance(value, str):
+        return value
+    condition, when_true, when_false = value["Fn::If"]
+    equals = template["Conditions"][condition]["Fn::Not"][0]["Fn::Equals"]
+    return str(when_true if equals[0] != equals[1] else when_false)
+
+
 def _run(bundle: lambda_package.Bundle, python: str, function: str, events: list[Any], tmp: Path) -> dict[str, Any]:
     """Unzip the bundle and invoke its handler with ``events`` in a fresh CPython 3.12, as Lambda would."""
     task = tmp / function
@@ -100,7 +110,9 @@ def _run(bundle: lambda_package.Bundle, python: str, function: str, events: list
         for r in template["Resources"].values()
         if r["Type"] == "AWS::Lambda::Function" and r["Properties"]["FunctionName"].endswith(f"-{function}")
     )
-    environment = dict(resource["Environment"]["Variables"])  # as deployed; the secrets are replaced below
+    # As deployed (the secrets are replaced below); a condition takes the branch of the default parameters
+    # (``ModelsStoreGiven`` is false without ``modelsBucket``: MODELS_URI is empty, the bundled models serve).
+    environment = {k: _as_deployed(v, template) for k, v in resource["Environment"]["Variables"].items()}
     # Deployed, the keys come from Secrets Manager through the boto3 of Lambda's runtime, which no bundle ships
     # (tests/security/test_secret_store.py covers that path against moto); here they come from the environment.
     assert environment.pop("SECRETS_MANAGER_SECRET_ID") == "serverless-ml/ci"
