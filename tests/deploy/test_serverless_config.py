@@ -122,7 +122,12 @@ def test_no_secret_is_written_in_the_config() -> None:
 def test_the_python_requirements_plugin_avoids_the_known_traps() -> None:
     options = CONFIG["custom"]["pythonRequirements"]
     assert options["strip"] is False and options["slimPatternsAppendDefaults"] is False
-    assert not any("__pycache__" in p or "dist-info" in p or p.endswith(".pyc") for p in options["slimPatterns"])
+    for pattern in options["slimPatterns"]:
+        # The traps: the compiled .pyc (without them every cold start compiles again, the code directory being
+        # read-only) and a package's metadata (plotly reads its own at import). pip's RECORD and the SBOMs of a
+        # dist-info are read by nothing at run time.
+        assert "__pycache__" not in pattern and not pattern.endswith(".pyc"), pattern
+        assert "dist-info" not in pattern or pattern.endswith(("/RECORD", "/sboms/**")), pattern
     assert "${env:SOURCE_DATE_EPOCH, 'unset'}" in options["cacheLocation"] and "3.12" in options["cacheLocation"]
     assert "--python-version 3.12" in options["pipCmdExtraArgs"]
 
