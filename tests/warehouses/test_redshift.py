@@ -9,25 +9,12 @@ import pytest
 
 from core.prediction import calls as warehouse_calls
 from core.prediction.registry import model_specs
+from emulator.corpus_requests import redshift as redshift_event
 from handlers.aws_lambda import handler
 from tests.warehouses.rows import classifiers, model_rows, reference, regressions
 
 MODELS = sorted(model_specs())
 REDSHIFT_LIMIT = 50_000
-
-
-def redshift_event(function: str, rows: list[Any]) -> dict[str, Any]:
-    """The event as Redshift's documentation shows it."""
-    return {
-        "request_id": "23FF1F97-F28A-44AA-AB67-266ED976BF40",
-        "cluster": "arn:aws:redshift:us-east-1:123456789012:cluster:my_cluster",
-        "user": "adminuser",
-        "database": "db1",
-        "external_function": function,
-        "query_id": 5678234,
-        "num_records": len(rows),
-        "arguments": rows,
-    }
 
 
 def sql_name(model: str) -> str:
