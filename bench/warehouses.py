@@ -1,10 +1,11 @@
 """Warehouse calls' throughput, in-process: each engine's contract against ``POST /models/{name}/predict``.
 
 Each measurement is the adapter's translation plus the core's work for one request, from the body's bytes
-(the event, for Redshift) to the answer's, as the server spends it: BigQuery's ``bigquery_replies`` and
-Snowflake's ``snowflake_rows`` (then orjson, as the route's response does), and the Redshift kind's
-``handle`` (its answer is the JSON string). The yardstick is ``predict_batch`` on the same rows as JSON
-columns, the batch route's fastest format, and its answer encoded the same way.
+(the event, for Redshift) to the answer's, as the server spends it: BigQuery's ``bigquery_replies`` (then
+orjson, as the route's response does), Snowflake's ``snowflake_rows`` (which writes its reply's bytes
+itself), and the Redshift kind's ``handle`` (its answer is the JSON string). The yardstick is
+``predict_batch`` on the same rows as JSON columns, the batch route's fastest format, and its answer
+encoded the same way.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def measure(model: str, rows: int, runs: int) -> list[WarehouseResult]:
     columns_body, requests = bodies(model, rows)
     work = {
         "bigquery": lambda: orjson.dumps(bigquery_replies(model, requests["bigquery"], settings)),
-        "snowflake": lambda: orjson.dumps(snowflake_rows(model, requests["snowflake"], "label", settings)),
+        "snowflake": lambda: snowflake_rows(model, requests["snowflake"], "label", settings),
         "redshift": lambda: redshift.handle(requests["redshift"], None),
     }
     columns = rows / _best(

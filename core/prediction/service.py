@@ -126,9 +126,14 @@ class ArrayAnswer:
         """The answers and probabilities as the JSON contracts give them (plain Python values)."""
         if self.labels is None or self.chosen is None:
             return self.raw.tolist(), None
+        return self.answers(), self.raw.tolist()
+
+    def answers(self) -> list[Any]:
+        """The answers alone (a classifier's labels, a regression's values), for a caller that needs no more."""
+        if self.labels is None or self.chosen is None:
+            return list(self.raw.tolist())
         # One take from the labels, not a Python lookup per row: a warehouse batch has 50,000 of them.
-        labels = np.array(self.labels, dtype=object)[self.chosen]
-        return labels.tolist(), self.raw.tolist()
+        return list(np.array(self.labels, dtype=object)[self.chosen].tolist())
 
 
 def answer_arrays(model: ServedModel, x: Matrix) -> ArrayAnswer:
