@@ -12,9 +12,9 @@ The answer is a pure function of the calls and the model's version, so a repeate
 warehouse retries) gets the same replies.
 
 A warehouse sends tens of thousands of calls a request, so ``answer_json_calls`` reads the calls' JSON
-itself: msgspec decodes them as fixed-length tuples of numbers (which checks arity and types in C) and
-numpy reads the tuples flat; anything that decoder refuses is read again by the precise path, to name the
-call and the field. ``answer_plain_calls`` is that fast path alone, answering in arrays, for an adapter that
+itself: a large plain batch by numpy with no Python object per value (``core.prediction.number_rows``),
+any other by msgspec as fixed-length tuples of numbers (which checks arity and types in C) read flat by
+numpy; anything that decoder refuses is read again by the precise path, to name the call and the field. ``answer_plain_calls`` is that fast path alone, answering in arrays, for an adapter that
 writes its reply in bulk; calls already decoded (Redshift's event) are checked in C by orjson's text of them.
 """
 
@@ -39,6 +39,7 @@ from core.paths import MODELS_DIR
 from core.prediction import service
 from core.prediction.catalogue import ModelsAt, snapshot_of
 from core.prediction.features import Matrix, check_matrix, feature_value, parse_number
+from core.prediction.number_rows import number_rows
 from core.prediction.service import ArrayAnswer
 from core.prediction.spec import Feature, ModelSpec
 
@@ -167,15 +168,13 @@ def answer_plain_calls(
     with _collector_paused():
         models_dir = snapshot_of(models_dir)
         spec = service.served_model(name, models_dir).spec
-        tuples = _decoded_numbers(spec, raw, keyed)
-        if tuples is None:
+        read = _numbers(spec, raw, keyed)
+        if read is None:
             return None
-        _checked(name, output, len(tuples), what, container, max_rows, models_dir)
-        if not tuples:
+        x, tuples = read
+        _checked(name, output, len(x), what, container, max_rows, models_dir)
+        if not len(x):
             return PlainAnswer(np.empty(0, dtype=np.int64), None, output)
-        width = len(spec.features) + keyed
-        x = np.fromiter(itertools.chain.from_iterable(tuples), dtype=np.float64, count=len(tuples) * width)
-        x = x.reshape(len(tuples), width)
         keys = _keys(x[:, 0], tuples) if keyed else np.empty(0, dtype=np.int64)
         answer = _answered(name, np.ascontiguousarray(x[:, 1:]) if keyed else x, what, models_dir)
         return PlainAnswer(keys, answer, output)
@@ -199,9 +198,9 @@ KEY_LIMIT = 2**63
 """A key (Snowflake's row number, a SQL BIGINT) is a signed 64-bit integer: anything larger cannot be one."""
 
 
-def _keys(column: Matrix, tuples: list[Any]) -> npt.NDArray[np.int64]:
+def _keys(column: Matrix, tuples: list[Any] | None) -> npt.NDArray[np.int64]:
     """The calls' integer keys: read from the matrix, unless one is too large for a float to hold it exactly."""
-    if float(np.abs(column).max()) < 2**53:
+    if tuples is None or float(np.abs(column).max()) < 2**53:
         return column.astype(np.int64)
     keys = [t[0] for t in tuples]
     for i, key in enumerate(keys):
@@ -214,16 +213,30 @@ def _check_key(index: int, key: int) -> None:
         raise InvalidInputError(f"row {index}: its row number {key} is not a 64-bit integer", field="data")
 
 
-def _decoded_numbers(spec: ModelSpec, raw: bytes, keyed: bool) -> list[Any] | None:
-    """The calls as tuples of numbers when every one is exactly that; ``None`` sends them to the precise path,
-    as it does for a model with a category feature (whose values are strings, never numbers)."""
+BULK_BYTES = 16 * 1024
+"""From this size on, a batch is first offered to the bulk reader (``number_rows``): below it, numpy's cost per
+call outweighs what it saves."""
+
+
+def _numbers(spec: ModelSpec, raw: bytes, keyed: bool) -> tuple[Matrix, list[Any] | None] | None:
+    """The calls as a matrix (keys first) when every one is exactly its numbers; ``None`` sends them to the
+    precise path, as it does for a model with a category feature (whose values are strings, never numbers).
+
+    A large plain batch is read in bulk; any other, by msgspec as fixed-length tuples of numbers, which come
+    back too, for keys too large for a double (the bulk reader reads none so large)."""
     if _has_categories(spec):
         return None
+    width = len(spec.features) + keyed
+    if len(raw) >= BULK_BYTES:
+        x = number_rows(raw, width)
+        if x is not None and (not keyed or bool((x[:, 0] == np.trunc(x[:, 0])).all())):
+            return x, None
     try:
         tuples: list[Any] = _decoder(len(spec.features), keyed).decode(raw)
     except (msgspec.ValidationError, msgspec.DecodeError, UnicodeDecodeError):
         return None
-    return tuples
+    x = np.fromiter(itertools.chain.from_iterable(tuples), dtype=np.float64, count=len(tuples) * width)
+    return x.reshape(len(tuples), width), tuples
 
 
 @functools.cache

@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from core.decimals import decimals
 from core.scoring import output
 from core.scoring.job import ScoreRequest, score
-from core.scoring.rows import decimals
 from handlers.storage import storage_for
 
 
