@@ -14,8 +14,9 @@ warehouse retries) gets the same replies.
 A warehouse sends tens of thousands of calls a request, so ``answer_json_calls`` reads the calls' JSON
 itself: a large plain batch by numpy with no Python object per value (``core.prediction.number_rows``),
 any other by msgspec as fixed-length tuples of numbers (which checks arity and types in C) read flat by
-numpy; anything that decoder refuses is read again by the precise path, to name the call and the field. ``answer_plain_calls`` is that fast path alone, answering in arrays, for an adapter that
-writes its reply in bulk; calls already decoded (Redshift's event) are checked in C by orjson's text of them.
+numpy; anything that decoder refuses is read again by the precise path, to name the call and the field.
+``answer_plain_calls`` is that fast path alone, answering in arrays, for an adapter that writes its reply in
+bulk; calls already decoded (Redshift's event) are checked in C by orjson's text of them.
 """
 
 from __future__ import annotations
