@@ -25,14 +25,17 @@ def models(config: Settings) -> ModelsAt:
     """The models directory, or the store's catalogue when ``MODELS_URI`` is set."""
     if config.models_uri is None:
         return config.models_dir
-    return store_catalogue(config.models_uri, config.models_alias, config.models_refresh_seconds)
+    return store_catalogue(
+        config.models_uri, config.models_alias, config.models_refresh_seconds, config.models_store_timeout_seconds
+    )
 
 
 @functools.cache
-def store_catalogue(uri: str, alias: str, refresh_seconds: float) -> StoreCatalogue:
-    """The store's catalogue, opened once per process; ``CoreError`` naming ``MODELS_URI`` if it cannot be read."""
+def store_catalogue(uri: str, alias: str, refresh_seconds: float, timeout: float = 5.0) -> StoreCatalogue:
+    """The store's catalogue, opened once per process; ``CoreError`` naming ``MODELS_URI`` if it cannot be read.
+    Its client waits at most ``timeout`` a request (``MODELS_STORE_TIMEOUT_SECONDS``)."""
     root = store_root(uri)
-    storage = listable_storage_for(root)
+    storage = listable_storage_for(root, timeout)
     try:
         return StoreCatalogue(storage, root, alias, refresh_seconds).open()
     except CoreError as exc:

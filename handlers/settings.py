@@ -124,6 +124,10 @@ class Settings:
     """``MODELS_ALIAS``: the alias whose version of each model the service answers with by default."""
     models_refresh_seconds: float = 60.0
     """``MODELS_REFRESH_SECONDS``: how often the aliases are checked for a new version; 0 turns it off."""
+    models_store_timeout_seconds: float = 5.0
+    """``MODELS_STORE_TIMEOUT_SECONDS``: how long one request to the models store may wait to connect, and then for
+    data, with one retry: a refresh that runs inside a request (Lambda, Cloud Functions) is bounded by it when the
+    store is out of reach, instead of by the SDKs' defaults (a minute a request, retried)."""
 
     lambda_event_kinds: tuple[str, ...] | None = None
     """``LAMBDA_EVENT_KINDS``: the event kinds a Lambda function serves (``http,direct``; unset: every kind in
@@ -153,6 +157,7 @@ class Settings:
             models_uri=os.environ.get("MODELS_URI", "").strip() or None,
             models_alias=os.environ.get("MODELS_ALIAS", "").strip() or "prod",
             models_refresh_seconds=_seconds_or_off("MODELS_REFRESH_SECONDS", 60.0),
+            models_store_timeout_seconds=_seconds("MODELS_STORE_TIMEOUT_SECONDS", 5.0),
         )
 
 

@@ -37,9 +37,10 @@ def storage_for(uri: str) -> Storage:
     return _storage(scheme)
 
 
-def listable_storage_for(uri: str) -> ListableStorage:
-    """``storage_for``, for a caller that also lists (the models store): every adapter here does."""
-    storage = storage_for(uri)
+def listable_storage_for(uri: str, timeout: float | None = None) -> ListableStorage:
+    """``storage_for``, for a caller that also lists (the models store): every adapter here does. With ``timeout``,
+    a client of its own whose every request waits at most that long to connect and to read, with one retry."""
+    storage = storage_for(uri) if timeout is None else _storage_within(scheme_of(uri), timeout)
     if not callable(getattr(storage, "list", None)):
         raise TypeError(f"the {scheme_of(uri) or 'local'} storage adapter cannot list objects")
     return cast(ListableStorage, storage)
@@ -50,4 +51,11 @@ def _storage(scheme: str) -> Storage:
     """One client per scheme and process: built on first use, reused by every later call (warm invocations)."""
     module = importlib.import_module(SCHEMES[scheme])
     storage: Storage = module.make_storage()
+    return storage
+
+
+@functools.cache
+def _storage_within(scheme: str, timeout: float) -> Storage:
+    module = importlib.import_module(SCHEMES[scheme])
+    storage: Storage = module.make_storage(timeout=timeout)
     return storage

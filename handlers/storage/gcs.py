@@ -92,8 +92,9 @@ class GcsSink:
 class GcsStorage:
     """Objects in Cloud Storage (or the emulator ``STORAGE_EMULATOR_HOST`` names)."""
 
-    def __init__(self, client: Any, retry: Any = DEFAULT_RETRY) -> None:
+    def __init__(self, client: Any, retry: Any = DEFAULT_RETRY, timeout: float | None = None) -> None:
         self._client, self._retry = client, retry
+        self._timeout = {} if timeout is None else {"timeout": timeout}  # per request; the library's 60 s otherwise
 
     def _blob(self, uri: str) -> Any:
         bucket, name = split_uri(uri)
@@ -102,7 +103,7 @@ class GcsStorage:
     def stat(self, uri: str) -> ObjectInfo:
         bucket, name = split_uri(uri)
         try:
-            blob = self._client.bucket(bucket).get_blob(name, retry=self._retry)
+            blob = self._client.bucket(bucket).get_blob(name, retry=self._retry, **self._timeout)
         except _FAILURES as exc:
             _raise(exc, uri)
         if blob is None:
@@ -111,7 +112,7 @@ class GcsStorage:
 
     def open(self, uri: str, start: int = 0) -> BinaryIO:
         try:
-            reader = self._blob(uri).open("rb", chunk_size=CHUNK_BYTES, retry=self._retry)
+            reader = self._blob(uri).open("rb", chunk_size=CHUNK_BYTES, retry=self._retry, **self._timeout)
             if start:
                 reader.seek(start)
         except _FAILURES as exc:
@@ -123,7 +124,7 @@ class GcsStorage:
 
     def delete(self, uri: str) -> None:
         try:
-            self._blob(uri).delete(retry=self._retry)
+            self._blob(uri).delete(retry=self._retry, **self._timeout)
         except api.NotFound:
             return
         except _FAILURES as exc:
@@ -134,13 +135,17 @@ class GcsStorage:
         bucket, _, name = prefix.removeprefix("gs://").partition("/")
         name = name.strip("/") + "/" if name.strip("/") else ""
         try:
-            return sorted(f"gs://{bucket}/{blob.name}" for blob in self._client.list_blobs(bucket, prefix=name))
+            blobs = self._client.list_blobs(bucket, prefix=name, retry=self._retry, **self._timeout)
+            return sorted(f"gs://{bucket}/{blob.name}" for blob in blobs)
         except _FAILURES as exc:
             _raise(exc, prefix)
 
 
-def make_storage() -> GcsStorage:
+def make_storage(timeout: float | None = None) -> GcsStorage:
     """A client whose retries of throttling, 5xx and lost connections give up after ``STORAGE_RETRY_SECONDS``
-    (default 120, the library's own), so a store out of reach ends as a transient failure within the budget."""
+    (default 120, the library's own), so a store out of reach ends as a transient failure within the budget.
+    With ``timeout``: each request waits at most that long, and the retries give up after twice it."""
+    if timeout is not None:
+        return GcsStorage(storage.Client(), DEFAULT_RETRY.with_timeout(2 * timeout), timeout)
     seconds = float(os.environ.get("STORAGE_RETRY_SECONDS", "") or 120)
     return GcsStorage(storage.Client(), DEFAULT_RETRY.with_timeout(seconds))

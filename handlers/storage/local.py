@@ -69,5 +69,6 @@ class LocalStorage:
         return sorted(f"{head}/{p.relative_to(root).as_posix()}" for p in files)
 
 
-def make_storage() -> LocalStorage:
+def make_storage(timeout: float | None = None) -> LocalStorage:
+    """A local store (``timeout`` is for stores across a network)."""
     return LocalStorage()

@@ -172,7 +172,10 @@ class S3Storage:
         return sorted(uris)
 
 
-def make_storage() -> S3Storage:
+def make_storage(timeout: float | None = None) -> S3Storage:
     """A client with standard retries: throttling and 5xx retried with backoff before we see them (3 attempts, or
-    ``AWS_MAX_ATTEMPTS``)."""
-    return S3Storage(boto3.client("s3", config=Config(retries={"mode": "standard"})))
+    ``AWS_MAX_ATTEMPTS``). With ``timeout``: at most that long to connect and to read, and 2 attempts."""
+    if timeout is None:
+        return S3Storage(boto3.client("s3", config=Config(retries={"mode": "standard"})))
+    config = Config(connect_timeout=timeout, read_timeout=timeout, retries={"mode": "standard", "max_attempts": 2})
+    return S3Storage(boto3.client("s3", config=config))
