@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from bench.coldstart import lambda_cold
 from bench.servers import ROOT, start
 from bench.swap_load import Answer, Load
+from emulator.environment import preserved
 
 MODEL = "diabetes"
 PATH = "/predict_data?pregnant=1&glucose=150&pressure=70"
@@ -71,24 +72,19 @@ def moto_store() -> Iterator[tuple[str, dict[str, str]]]:
     server.start()
     host, port = server.get_host_and_port()
     environ = {"AWS_ENDPOINT_URL": f"http://{host}:{port}", **CREDENTIALS}
-    saved = {name: os.environ.get(name) for name in environ}
-    os.environ.update(environ)
-    adapters._storage.cache_clear()
     try:
-        import boto3
+        with preserved(*environ):
+            os.environ.update(environ)
+            adapters._storage.cache_clear()
+            import boto3
 
-        boto3.client("s3").create_bucket(Bucket="bench-models")
-        storage, root = adapters.storage_for("s3://bench-models/models"), "s3://bench-models/models"
-        for version in ("1.0.0", "2.0.0"):
-            publishing.publish(storage, root, MODEL, MODELS_DIR, version)
-        publishing.promote(storage, root, MODEL, "1.0.0", "prod")
-        yield root, environ
+            boto3.client("s3").create_bucket(Bucket="bench-models")
+            storage, root = adapters.storage_for("s3://bench-models/models"), "s3://bench-models/models"
+            for version in ("1.0.0", "2.0.0"):
+                publishing.publish(storage, root, MODEL, MODELS_DIR, version)
+            publishing.promote(storage, root, MODEL, "1.0.0", "prod")
+            yield root, environ
     finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
         adapters._storage.cache_clear()
         server.stop()
 

@@ -7,13 +7,12 @@ The request goes through ``functions_framework.create_app(target="app", source="
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from emulator.environment import preserved
 from emulator.messages import HttpRequest, HttpResponse
 from emulator.platforms.http_apps import PlainHttp, drive
 
@@ -23,26 +22,12 @@ GCF_SOURCE = ROOT / "main.py"
 GCF_HTTP_TARGET = "app"
 
 
-@contextlib.contextmanager
-def _preserved_environment(*names: str) -> Iterator[None]:
-    """functions-framework's ``create_app`` writes ``FUNCTION_TARGET`` and friends into the environment."""
-    saved = {name: os.environ.get(name) for name in names}
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
 @functools.cache
 def functions_framework_app(target: str, source: str) -> Any:
     """The app functions-framework serves for ``--target`` and ``--source``, built once per process."""
     import functions_framework
 
-    with _preserved_environment("FUNCTION_TARGET", "FUNCTION_SIGNATURE_TYPE", "FUNCTION_SOURCE"):
+    with preserved("FUNCTION_TARGET", "FUNCTION_SIGNATURE_TYPE", "FUNCTION_SOURCE"):
         return functions_framework.create_app(target=target, source=source)  # type: ignore[no-untyped-call]
 
 
