@@ -49,10 +49,8 @@ def free_port() -> int:
 def fresh_clients() -> Iterator[None]:
     """Each test builds its clients from the environment it sets (the adapters cache one per process)."""
     storage_adapters._storage.cache_clear()
-    storage_adapters._storage_within.cache_clear()
     yield
     storage_adapters._storage.cache_clear()
-    storage_adapters._storage_within.cache_clear()
 
 
 @pytest.fixture(scope="session")

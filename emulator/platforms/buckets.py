@@ -62,7 +62,7 @@ def buckets(objects: dict[str, str]) -> Iterator[dict[str, Any]]:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text)
         saved = adapters._storage
-        adapters._storage = lambda scheme: store  # type: ignore[assignment]
+        adapters._storage = lambda scheme, timeout=None: store  # type: ignore[assignment]
         try:
             yield after
         finally:

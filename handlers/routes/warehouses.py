@@ -119,7 +119,7 @@ def snowflake_rows(name: str, body: bytes, output: warehouse_calls.Output, setti
     """Snowflake's batch to its reply body, ``{"data": [[row_number, result], ...]}``, in the order received."""
     options: dict[str, Any] = {"keyed": True, "what": "row", "container": "data", **_limits(settings)}
     start = _SNOWFLAKE_DATA.match(body)
-    end = body.rstrip().rfind(b"}")
+    end = body.rfind(b"}")
     if start and end > start.end():  # the rows offered as they lie in the body, before its envelope is decoded
         plain = warehouse_calls.answer_plain_calls(name, body[start.end() : end], output, **options)
         if plain is not None:
@@ -128,6 +128,10 @@ def snowflake_rows(name: str, body: bytes, output: warehouse_calls.Output, setti
     if not request.data:
         raise InvalidInputError("the body must be a JSON object whose 'data' is an array of rows", field="data")
     numbers, replies = warehouse_calls.answer_json_calls(name, bytes(request.data), output, **options)
+    return _listed_reply(numbers, replies)
+
+
+def _listed_reply(numbers: list[int], replies: list[Any]) -> bytes:
     return orjson.dumps({"data": list(zip(numbers, replies, strict=True))})  # tuples are JSON arrays
 
 
@@ -137,7 +141,7 @@ def _snowflake_reply(plain: warehouse_calls.PlainAnswer) -> bytes:
     list way."""
     answer, rows = plain.answer, len(plain.keys)
     if answer is None or (answer.raw.ndim > 1 and plain.output == "probability"):
-        return orjson.dumps({"data": list(zip(plain.keys.tolist(), plain.replies(), strict=True))})
+        return _listed_reply(plain.keys.tolist(), plain.replies())
     pieces = Pieces(b"")
     pieces.texts((b"[",), None)
     pieces.integers(plain.keys, comma=False)

@@ -28,34 +28,28 @@ def scheme_of(uri: str) -> str:
     return head.lower() if sep else ""
 
 
-def storage_for(uri: str) -> Storage:
-    """The store that holds ``uri``; ``InvalidInputError`` for a scheme no adapter serves."""
+def storage_for(uri: str, timeout: float | None = None) -> Storage:
+    """The store that holds ``uri``; ``InvalidInputError`` for a scheme no adapter serves. With ``timeout``, a client
+    of its own whose every request waits at most that long to connect and to read, with one retry."""
     scheme = scheme_of(uri)
     if scheme not in SCHEMES:
         known = ", ".join(f"{s}://" for s in SCHEMES if s)
         raise InvalidInputError(f"{uri!r} has scheme {scheme!r}; known: {known} or a local path", field="uri")
-    return _storage(scheme)
+    return _storage(scheme, timeout)
 
 
 def listable_storage_for(uri: str, timeout: float | None = None) -> ListableStorage:
-    """``storage_for``, for a caller that also lists (the models store): every adapter here does. With ``timeout``,
-    a client of its own whose every request waits at most that long to connect and to read, with one retry."""
-    storage = storage_for(uri) if timeout is None else _storage_within(scheme_of(uri), timeout)
+    """``storage_for``, for a caller that also lists (the models store): every adapter here does."""
+    storage = storage_for(uri, timeout)
     if not callable(getattr(storage, "list", None)):
         raise TypeError(f"the {scheme_of(uri) or 'local'} storage adapter cannot list objects")
     return cast(ListableStorage, storage)
 
 
 @functools.cache
-def _storage(scheme: str) -> Storage:
-    """One client per scheme and process: built on first use, reused by every later call (warm invocations)."""
-    module = importlib.import_module(SCHEMES[scheme])
-    storage: Storage = module.make_storage()
-    return storage
-
-
-@functools.cache
-def _storage_within(scheme: str, timeout: float) -> Storage:
+def _storage(scheme: str, timeout: float | None = None) -> Storage:
+    """One client per scheme (and timeout) and process: built on first use, reused by every later call (warm
+    invocations)."""
     module = importlib.import_module(SCHEMES[scheme])
     storage: Storage = module.make_storage(timeout=timeout)
     return storage
